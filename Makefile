@@ -1,0 +1,45 @@
+# Two commands matter: `make lab` (set up and open the course) and `make test` (set up and run every test).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Notebooks are tested offline so stored outputs are the same on every machine.
+TEST_ENV := COURSE_OFFLINE=1 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYTHONHASHSEED=0 TOKENIZERS_PARALLELISM=false \
+	MPLBACKEND=Agg COURSE_CACHE=$(CURDIR)/results/cache
+
+.PHONY: setup lab test unit lint nbval bench execute clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: run make PYTHON=python3.11 ...")'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/00_welcome.ipynb
+
+test: setup lint unit nbval
+
+lint: setup
+	$(BIN)/ruff check course_utils tests tools notebooks
+
+unit: setup
+	$(TEST_ENV) $(BIN)/pytest -q -m "not browser" tests
+
+nbval: setup
+	$(TEST_ENV) $(BIN)/pytest -q -p no:cacheprovider --nbval --nbval-cell-timeout=600 notebooks
+
+# Measure wall time and peak memory of every notebook; writes the table into README.md.
+bench: setup
+	$(TEST_ENV) $(BIN)/python tools/bench.py
+
+# Re-execute one notebook in place, e.g. `make execute NB=notebooks/01_one_hot.ipynb`.
+execute: setup
+	$(TEST_ENV) $(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 $(NB)
+
+clean:
+	rm -rf results .pytest_cache .ruff_cache

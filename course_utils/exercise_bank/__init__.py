@@ -1,0 +1,1 @@
+"""One module per notebook (nbNN.py), each with a list EXERCISES. Taught in notebooks/00_welcome.ipynb."""
