@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_ENV := COURSE_OFFLINE=1 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYTHONHASHSEED=0 TOKENIZERS_PARALLELISM=false \
 	MPLBACKEND=Agg COURSE_CACHE=$(CURDIR)/results/cache
 
-.PHONY: setup lab test unit lint nbval bench execute clean
+.PHONY: setup lab test unit lint nbval nbval-one bench execute clean
 
 setup: $(STAMP)
 
@@ -16,7 +16,7 @@ $(STAMP): requirements.txt pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.txt
-	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(STAMP)
 
 lab: setup
@@ -32,6 +32,10 @@ unit: setup
 
 nbval: setup
 	$(TEST_ENV) $(BIN)/pytest -q -p no:cacheprovider --nbval --nbval-cell-timeout=600 notebooks
+
+# Strict nbval on one notebook, e.g. `make nbval-one NB=notebooks/01_one_hot.ipynb`.
+nbval-one: setup
+	$(TEST_ENV) $(BIN)/pytest -q -p no:cacheprovider --nbval --nbval-cell-timeout=600 $(NB)
 
 # Measure wall time and peak memory of every notebook; writes the table into README.md.
 bench: setup
