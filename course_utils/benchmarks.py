@@ -71,7 +71,7 @@ def word_similarity(vectors: WordVectors, dataset: str = "wordsim353") -> dict[s
         raise UnknownNameError(f"Unknown word-similarity set {dataset!r}: use one of {sorted(loaders)}.")
     pairs = loaders[dataset]()
     known = pairs[[w1 in vectors.key_to_index and w2 in vectors.key_to_index
-                   for w1, w2 in zip(pairs.word1, pairs.word2)]]
+                   for w1, w2 in zip(pairs.word1, pairs.word2, strict=True)]]
     if len(known) < 3:
         return {"spearman": float("nan"), "pairs": len(known), "coverage": len(known) / len(pairs)}
     a = np.stack([vectors[w] for w in known.word1])

@@ -49,6 +49,30 @@ def _board_context() -> dict[str, Any]:
     return {"board": pd.DataFrame({"notebook": ["00"], "lee_pearson": [0.3], "wiki_mrr": [0.6], "20ng_accuracy": [0.8]})}
 
 
+def _lee_context() -> dict[str, Any]:
+    from course_utils.data import load_lee
+
+    docs, human = load_lee()
+    return {"docs": docs, "human": human}
+
+
+def _check_pairs(answer: Any, docs: Any, human: Any) -> None:
+    n = len(docs)
+    if not isinstance(answer, int | float) or isinstance(answer, bool):
+        raise NotYet("give a number: how many different pairs of documents are there?")
+    if answer == n * n:
+        raise NotYet("that counts every cell of the matrix; a document paired with itself is not a pair, and (a, b) is (b, a).")
+    if answer == n * (n - 1):
+        raise NotYet("close: (a, b) and (b, a) are the same pair, so count each once.")
+    if answer != n * (n - 1) // 2:
+        raise NotYet("use the number of documents n: each of the n documents pairs with the n - 1 others, each pair counted once.")
+
+
+def _solve_pairs(docs: Any, human: Any) -> int:
+    n = len(docs)
+    return n * (n - 1) // 2
+
+
 EXERCISES = [
     Exercise(
         id="00.1",
@@ -65,5 +89,13 @@ EXERCISES = [
         solution=_solve_best_task,
         context=_board_context,
         wrong=lambda board: board.drop(columns="notebook").iloc[0].idxmin(),
+    ),
+    Exercise(
+        id="00.3",
+        title="How many distinct document pairs do the Lee human ratings cover?",
+        check=_check_pairs,
+        solution=_solve_pairs,
+        context=_lee_context,
+        wrong=lambda docs, human: len(docs) ** 2,
     ),
 ]
