@@ -35,9 +35,13 @@ def close_matches(word: str, vocabulary: Iterable[str], n: int = 5) -> list[str]
 
 def unknown_word(word: str, vocabulary: Iterable[str], what: str = "the vocabulary") -> UnknownWordError:
     """An UnknownWordError with spelling suggestions. Taught in notebooks/00_welcome.ipynb."""
-    suggestions = close_matches(word, vocabulary)
+    vocabulary = list(vocabulary)
+    suggestions = close_matches(word.lower(), vocabulary)
     hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
-    lower = "" if word == word.lower() else f" This model is lower-case: try {word.lower()!r}."
+    lower = ""
+    if word != word.lower() and word.lower() in set(vocabulary):
+        lower = f" This model is lower-case: try {word.lower()!r}."
+        hint = ""
     return UnknownWordError(f"{word!r} is not in {what}.{lower}{hint}")
 
 
