@@ -1,0 +1,62 @@
+"""course_utils conventions: nothing heavy on import, typed public functions whose docstring names a notebook."""
+
+import importlib
+import inspect
+import pkgutil
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import course_utils
+
+ROOT = Path(__file__).resolve().parents[1]
+MODULES = [m.name for m in pkgutil.walk_packages(course_utils.__path__, "course_utils.")]
+NOTEBOOK_REF = re.compile(r"notebooks/(\d\d_[a-z0-9_]+)\.ipynb")
+
+
+def test_importing_every_module_loads_no_model_library():
+    code = (
+        "import importlib, sys\n"
+        f"for name in {MODULES!r}: importlib.import_module(name)\n"
+        "heavy = [m for m in ('torch', 'transformers', 'sentence_transformers', 'gensim', 'sklearn', 'matplotlib') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "", f"imported at module load: {result.stdout.strip()}"
+
+
+def public_functions():
+    for name in MODULES:
+        module = importlib.import_module(name)
+        for attr, obj in vars(module).items():
+            if attr.startswith("_") or not inspect.isfunction(obj) or obj.__module__ != name:
+                continue
+            yield f"{name}.{attr}", obj
+
+
+def test_every_public_function_is_typed_and_names_its_notebook():
+    problems = []
+    for qualname, func in public_functions():
+        if qualname.startswith("course_utils.exercise_bank.") or qualname.endswith(".main"):
+            continue
+        doc = inspect.getdoc(func) or ""
+        match = NOTEBOOK_REF.search(doc.splitlines()[0] if doc else "")
+        if not match:
+            problems.append(f"{qualname}: first docstring line must name notebooks/NN_name.ipynb")
+        elif not (ROOT / "notebooks" / f"{match[1]}.ipynb").exists():
+            problems.append(f"{qualname}: names {match[0]}, which does not exist (yet)")
+        sig = inspect.signature(func)
+        if sig.return_annotation is inspect.Signature.empty:
+            problems.append(f"{qualname}: no return type")
+        untyped = [p for p in sig.parameters.values() if p.annotation is inspect.Parameter.empty and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+        if untyped:
+            problems.append(f"{qualname}: untyped parameters {[p.name for p in untyped]}")
+    assert not problems, "\n".join(problems)
+
+
+def test_no_star_imports_and_no_bare_except():
+    for path in (ROOT / "course_utils").rglob("*.py"):
+        text = path.read_text()
+        assert not re.search(r"^\s*from\s+\S+\s+import\s+\*", text, re.M), f"star import in {path}"
+        assert not re.search(r"^\s*except\s*:", text, re.M), f"bare except in {path}"
