@@ -19,8 +19,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(STAMP)
 
+# Extra JupyterLab options, e.g. `make lab LAB_ARGS=--no-browser`; root (as in some containers) needs --allow-root.
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: setup
-	$(BIN)/jupyter lab notebooks/00_welcome.ipynb
+	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/00_welcome.ipynb
 
 test: setup lint unit nbval
 
