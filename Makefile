@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_ENV := COURSE_OFFLINE=1 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYTHONHASHSEED=0 TOKENIZERS_PARALLELISM=false \
 	MPLBACKEND=Agg COURSE_CACHE=$(CURDIR)/results/cache
 
-.PHONY: setup lab test unit lint nbval nbval-one bench execute clean
+.PHONY: setup lab test unit lint nbval nbval-one bench execute wheelhouse wheelhouse-verify clean
 
 setup: $(STAMP)
 
@@ -48,5 +48,12 @@ bench: setup
 execute: setup
 	$(TEST_ENV) $(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 $(NB)
 
+# Workshop without internet: download every pinned wheel into wheelhouse/, then prove it installs offline.
+wheelhouse: setup
+	$(BIN)/python tools/wheelhouse.py
+
+wheelhouse-verify: wheelhouse
+	$(BIN)/python tools/wheelhouse.py --verify
+
 clean:
-	rm -rf results .pytest_cache .ruff_cache
+	rm -rf results wheelhouse .pytest_cache .ruff_cache

