@@ -1,0 +1,305 @@
+"""Measuring and reducing bias in embeddings: WEAT, a bias direction, hard debiasing. Taught in notebooks/08_bias.ipynb.
+
+- WEAT (Caliskan, Bryson & Narayanan, Science 2017): association s(w, A, B), effect size d and a
+  one-sided permutation p-value, on any vectors (static words, sentence embeddings, token vectors).
+- A bias direction from definitional pairs by PCA (Bolukbasi et al., NeurIPS 2016), projections on it.
+- Hard debiasing: neutralise (remove the component along the direction) and equalise pairs.
+- The Gonen & Goldberg (NAACL 2019) check: are the most biased words still separable after debiasing?
+Word lists: data/weat_word_lists.json (Caliskan et al. 2017) and data/gender_word_lists.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from course_utils.errors import CourseError, UnknownNameError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from gensim.models import KeyedVectors
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+WORD_RE = re.compile(r"^[a-z]+$")
+
+
+# ---------------------------------------------------------------- word lists
+def load_weat_tests(path: Path | None = None) -> dict[str, dict[str, Any]]:
+    """The WEAT tests of Caliskan et al. (2017) with their word lists and published d. Taught in notebooks/08_bias.ipynb."""
+    doc = json.loads(Path(path or DATA_DIR / "weat_word_lists.json").read_text(encoding="utf-8"))
+    return doc["tests"]
+
+
+def load_gender_lists(path: Path | None = None) -> dict[str, Any]:
+    """Definitional pairs, equalise pairs, gender-specific words and professions. Taught in notebooks/08_bias.ipynb."""
+    return json.loads(Path(path or DATA_DIR / "gender_word_lists.json").read_text(encoding="utf-8"))
+
+
+def lookup(kv: Any, words: Iterable[str], lower: bool = True) -> tuple[np.ndarray, list[str], list[str]]:
+    """Vectors of the words a model knows, the words found and the words missing (never dropped silently). Taught in notebooks/08_bias.ipynb."""
+    found, missing = [], []
+    for word in words:
+        key = word.lower() if lower else word
+        (found if key in kv.key_to_index else missing).append(key if key in kv.key_to_index else word)
+    if not found:
+        raise CourseError(f"None of the words {list(words)[:5]}... is in the vocabulary: check spelling and case.")
+    return np.stack([np.asarray(kv[w], dtype=np.float64) for w in found]), found, missing
+
+
+# ---------------------------------------------------------------- WEAT
+def _unit(matrix: Any) -> np.ndarray:
+    m = np.atleast_2d(np.asarray(matrix, dtype=np.float64))
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    if np.any(norms == 0):
+        raise CourseError("A zero vector has no direction, so its cosine similarity is undefined: remove it.")
+    return m / norms
+
+
+def association(W: Any, A: Any, B: Any) -> np.ndarray:
+    """s(w, A, B) = mean cos(w, a) - mean cos(w, b), for each row w of W. Taught in notebooks/08_bias.ipynb."""
+    w, a, b = _unit(W), _unit(A), _unit(B)
+    return (w @ a.T).mean(axis=1) - (w @ b.T).mean(axis=1)
+
+
+def effect_size(X: Any, Y: Any, A: Any, B: Any) -> float:
+    """WEAT d: (mean s over X - mean s over Y) / sample std of s over X and Y together. Taught in notebooks/08_bias.ipynb."""
+    sx, sy = association(X, A, B), association(Y, A, B)
+    return float((sx.mean() - sy.mean()) / np.concatenate([sx, sy]).std(ddof=1))
+
+
+def permutation_p_value(X: Any, Y: Any, A: Any, B: Any, n_permutations: int = 10_000, seed: int = 0) -> float:
+    """One-sided p: share of random equal-size re-splits of X and Y with a mean difference at least as large (+1 smoothing). Taught in notebooks/08_bias.ipynb."""
+    sx, sy = association(X, A, B), association(Y, A, B)
+    s = np.concatenate([sx, sy])
+    observed = sx.mean() - sy.mean()
+    rng = np.random.default_rng(seed)
+    shuffled = rng.permuted(np.broadcast_to(s, (n_permutations, len(s))), axis=1)
+    stats = shuffled[:, : len(sx)].mean(axis=1) - shuffled[:, len(sx):].mean(axis=1)
+    return float((np.sum(stats >= observed - 1e-12) + 1) / (n_permutations + 1))
+
+
+@dataclass(frozen=True)
+class WeatResult:
+    """One WEAT: effect size d, one-sided p-value, raw mean difference of s, set sizes, words missing from the vocabulary."""
+
+    d: float
+    p: float
+    difference: float
+    sizes: tuple[int, int, int, int]
+    missing: dict[str, list[str]] = field(default_factory=dict)
+
+
+def weat(X: Any, Y: Any, A: Any, B: Any, n_permutations: int = 10_000, seed: int = 0) -> WeatResult:
+    """WEAT on four matrices of vectors (rows): d and permutation p. Taught in notebooks/08_bias.ipynb."""
+    sizes = tuple(len(np.atleast_2d(m)) for m in (X, Y, A, B))
+    difference = float(association(X, A, B).mean() - association(Y, A, B).mean())
+    return WeatResult(effect_size(X, Y, A, B), permutation_p_value(X, Y, A, B, n_permutations, seed), difference, sizes)  # type: ignore[arg-type]
+
+
+def weat_words(kv: Any, test: dict[str, Any], n_permutations: int = 10_000, seed: int = 0) -> WeatResult:
+    """WEAT on a test of load_weat_tests() with a model's word vectors; missing words are reported. Taught in notebooks/08_bias.ipynb."""
+    mats, missing = [], {}
+    for key in "XYAB":
+        m, _, miss = lookup(kv, test[key])
+        mats.append(m)
+        if miss:
+            missing[test[f"{key}_name"]] = miss
+    result = weat(*mats, n_permutations=n_permutations, seed=seed)
+    return WeatResult(result.d, result.p, result.difference, result.sizes, missing)
+
+
+def weat_table(kv: Any, tests: dict[str, dict[str, Any]], n_permutations: int = 10_000, seed: int = 0) -> pd.DataFrame:
+    """Our d and p for each test beside the published d (labelled as published). Taught in notebooks/08_bias.ipynb."""
+    import pandas as pd
+
+    rows = []
+    for name, test in tests.items():
+        r = weat_words(kv, test, n_permutations, seed)
+        rows.append({"test": name, "what": test["name"], "d (ours)": round(r.d, 2), "p (ours)": round(r.p, 4),
+                     "mean s gap (ours)": round(r.difference, 3),
+                     "d published (GloVe 840B)": test["published_d"], "words used": "/".join(map(str, r.sizes)),
+                     "missing": "; ".join(f"{k}: {', '.join(v)}" for k, v in r.missing.items()) or "-"})
+    return pd.DataFrame(rows).set_index("test")
+
+
+# ---------------------------------------------------------------- bias direction
+def pair_vectors(kv: Any, pairs: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors of the two sides of each pair; an unknown word raises with suggestions. Taught in notebooks/08_bias.ipynb."""
+    from course_utils.models import word_vector
+
+    left = _unit(np.stack([word_vector(kv, a.lower()) for a, _ in pairs]))
+    right = _unit(np.stack([word_vector(kv, b.lower()) for _, b in pairs]))
+    return left, right
+
+
+def bias_direction(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First principal component of the pair-centred vectors (Bolukbasi et al. 2016), signed towards `left`; also explained-variance ratios. Taught in notebooks/08_bias.ipynb."""
+    from sklearn.decomposition import PCA
+
+    left, right = _unit(left), _unit(right)
+    centre = (left + right) / 2
+    pca = PCA(n_components=min(10, 2 * len(left))).fit(np.vstack([left - centre, right - centre]))
+    direction = pca.components_[0]
+    if np.mean((left - right) @ direction) < 0:
+        direction = -direction
+    return direction / np.linalg.norm(direction), pca.explained_variance_ratio_
+
+
+def projection(vectors: Any, direction: np.ndarray) -> np.ndarray:
+    """Cosine of each row with the direction (its signed projection after unit-normalising). Taught in notebooks/08_bias.ipynb."""
+    return _unit(vectors) @ (direction / np.linalg.norm(direction))
+
+
+# ---------------------------------------------------------------- hard debiasing
+def neutralize(vectors: Any, direction: np.ndarray) -> np.ndarray:
+    """Remove each row's component along the direction, then unit-normalise (hard debias, step 1). Taught in notebooks/08_bias.ipynb."""
+    g = direction / np.linalg.norm(direction)
+    v = _unit(vectors)
+    return _unit(v - np.outer(v @ g, g))
+
+
+def equalize(a: Any, b: Any, direction: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Make a pair differ only along the direction, same length, equidistant from every neutral word (hard debias, step 2). Taught in notebooks/08_bias.ipynb."""
+    g = direction / np.linalg.norm(direction)
+    a, b = _unit(a)[0], _unit(b)[0]
+    mu = (a + b) / 2
+    nu = mu - (mu @ g) * g
+    scale = np.sqrt(max(1.0 - nu @ nu, 0.0))
+    side = np.sign((a - b) @ g) or 1.0
+    return nu + side * scale * g, nu - side * scale * g
+
+
+def keyed_vectors(words: Sequence[str], matrix: np.ndarray) -> KeyedVectors:
+    """Wrap a matrix and its words as gensim KeyedVectors (for the benchmarks). Taught in notebooks/08_bias.ipynb."""
+    from gensim.models import KeyedVectors
+
+    if len(words) != len(matrix):
+        raise CourseError(f"{len(words)} words but {len(matrix)} vectors: they must match one to one.")
+    kv = KeyedVectors(vector_size=matrix.shape[1], count=0, dtype=np.float32)
+    kv.index_to_key = list(words)
+    kv.key_to_index = {w: i for i, w in enumerate(kv.index_to_key)}
+    kv.vectors = np.ascontiguousarray(matrix, dtype=np.float32)
+    return kv
+
+
+def neutral_words(kv: Any, gender_specific: Iterable[str], restrict: int = 50_000) -> list[str]:
+    """Lower-case alphabetic words among the `restrict` most frequent that are not gender-specific. Taught in notebooks/08_bias.ipynb."""
+    specific = {w.lower() for w in gender_specific}
+    return [w for w in kv.index_to_key[:restrict] if WORD_RE.match(w) and w not in specific]
+
+
+def hard_debias(kv: Any, direction: np.ndarray, gender_specific: Iterable[str],
+                equalize_pairs: Sequence[Sequence[str]], restrict: int = 50_000) -> KeyedVectors:
+    """Hard debiasing (Bolukbasi et al. 2016): unit-normalise, neutralise the neutral words, equalise the pairs. Taught in notebooks/08_bias.ipynb."""
+    matrix = np.asarray(kv.vectors, dtype=np.float32)
+    matrix = matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+    rows = [kv.key_to_index[w] for w in neutral_words(kv, gender_specific, restrict)]
+    matrix[rows] = neutralize(matrix[rows], direction).astype(np.float32)
+    for a, b in equalize_pairs:
+        a, b = a.lower(), b.lower()
+        if a in kv.key_to_index and b in kv.key_to_index:
+            ia, ib = kv.key_to_index[a], kv.key_to_index[b]
+            matrix[ia], matrix[ib] = equalize(matrix[ia], matrix[ib], direction)
+    return keyed_vectors(kv.index_to_key, matrix)
+
+
+# ---------------------------------------------------------------- Gonen & Goldberg (2019)
+def most_biased(kv: Any, direction: np.ndarray, words: Sequence[str], n: int = 500) -> tuple[list[str], list[str]]:
+    """The n words with the most positive and the n with the most negative projection. Taught in notebooks/08_bias.ipynb."""
+    proj = projection(np.stack([kv[w] for w in words]), direction)
+    order = np.argsort(proj, kind="stable")
+    return [words[i] for i in order[::-1][:n]], [words[i] for i in order[:n]]
+
+
+def cluster_accuracy(vectors: np.ndarray, labels: np.ndarray, seed: int = 0) -> float:
+    """k-means (k=2) on the vectors; share of words whose cluster matches their label (best of both matchings). Taught in notebooks/08_bias.ipynb."""
+    from sklearn.cluster import KMeans
+
+    clusters = KMeans(n_clusters=2, n_init=10, random_state=seed).fit_predict(_unit(vectors))
+    agree = float(np.mean(clusters == np.asarray(labels)))
+    return max(agree, 1.0 - agree)
+
+
+# ---------------------------------------------------------------- contextual models
+def sentences_from_templates(words: Sequence[str], templates: Sequence[str]) -> list[str]:
+    """Each word put into each template ('This is {}.'), word-major order (SEAT, May et al. 2019). Taught in notebooks/08_bias.ipynb."""
+    if not templates or any("{}" not in t for t in templates):
+        raise CourseError("Every template needs one '{}' where the word goes, e.g. 'This is {}.'.")
+    return [t.format(w) for w in words for t in templates]
+
+
+def seat(encode: Callable[[list[str]], np.ndarray], test: dict[str, Any], templates: dict[str, Sequence[str]],
+         n_permutations: int = 10_000, seed: int = 0) -> WeatResult:
+    """SEAT: WEAT over sentence embeddings of words put into templates; templates keyed by 'X','Y','A','B' or 'default'. Taught in notebooks/08_bias.ipynb."""
+    mats = []
+    for key in "XYAB":
+        sents = sentences_from_templates(test[key], templates.get(key, templates["default"]))
+        mats.append(np.asarray(encode(sents), dtype=np.float64))
+    return weat(*mats, n_permutations=n_permutations, seed=seed)
+
+
+# ---------------------------------------------------------------- interactive explorer
+def explore(kv: Any, targets: str, attribute_a: str, attribute_b: str, direction: np.ndarray | None = None) -> pd.DataFrame:
+    """For each target word: s(w, A, B) and (optionally) its projection on a direction; missing words listed. Taught in notebooks/08_bias.ipynb."""
+    import pandas as pd
+
+    def words(text: str, what: str) -> list[str]:
+        items = [w for w in re.split(r"[,\s]+", text.strip().lower()) if w]
+        if not items:
+            raise CourseError(f"{what} is empty: type words separated by commas or spaces.")
+        return items
+
+    t, t_found, t_missing = lookup(kv, words(targets, "targets"))
+    a, _, a_missing = lookup(kv, words(attribute_a, "attribute set A"))
+    b, _, b_missing = lookup(kv, words(attribute_b, "attribute set B"))
+    table = pd.DataFrame({"word": t_found, "s(w, A, B)": association(t, a, b).round(3)})
+    if direction is not None:
+        table["projection"] = projection(t, direction).round(3)
+    table = table.sort_values("s(w, A, B)", ascending=False, kind="stable").reset_index(drop=True)
+    missing = t_missing + a_missing + b_missing
+    table.attrs["missing"] = missing
+    return table
+
+
+def bias_explorer(kv: Any, directions: dict[str, np.ndarray], tests: dict[str, dict[str, Any]]) -> Any:
+    """An ipywidgets explorer: pick or type word sets and a direction, see associations and projections. Taught in notebooks/08_bias.ipynb."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    if not directions:
+        raise UnknownNameError("Give at least one direction, e.g. {'gender (she - he)': g}.")
+    preset = widgets.Dropdown(options=list(tests), description="preset")
+    boxes = {k: widgets.Textarea(layout=widgets.Layout(width="95%", height="48px"), description=d)
+             for k, d in [("X", "targets"), ("A", "set A"), ("B", "set B")]}
+    direction = widgets.Dropdown(options=list(directions), description="direction")
+    out = widgets.Output()
+
+    def fill(_: Any = None) -> None:
+        test = tests[preset.value]
+        boxes["X"].value = ", ".join(test["X"] + test["Y"])
+        boxes["A"].value, boxes["B"].value = ", ".join(test["A"]), ", ".join(test["B"])
+
+    def show(_: Any = None) -> None:
+        out.clear_output()
+        with out:
+            try:
+                table = explore(kv, boxes["X"].value, boxes["A"].value, boxes["B"].value, directions[direction.value])
+            except CourseError as err:
+                print(err)
+                return
+            if table.attrs["missing"]:
+                print("not in the vocabulary:", ", ".join(table.attrs["missing"]))
+            display(table)
+
+    preset.observe(lambda change: (fill(), show()), names="value")
+    for w in (*boxes.values(), direction):
+        w.observe(show, names="value")
+    fill()
+    show()
+    return widgets.VBox([preset, *boxes.values(), direction, out])

@@ -1,0 +1,193 @@
+"""Tests of course_utils.bias (WEAT, bias direction, hard debiasing), taught in notebooks/08_bias.ipynb."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course_utils import bias
+from course_utils.errors import CourseError, UnknownWordError
+
+
+@pytest.fixture(scope="module")
+def glove():
+    from course_utils.models import load_glove
+
+    return load_glove()
+
+
+@pytest.fixture(scope="module")
+def gender():
+    return bias.load_gender_lists()
+
+
+def hand_made():
+    """2-D toy: A along x, B along y; two targets near A, two near B, exactly known s and d."""
+    A = np.array([[1.0, 0.0]])
+    B = np.array([[0.0, 1.0]])
+    X = np.array([[1.0, 0.0], [3.0, 4.0]])  # s = 1 - 0 = 1 ; 0.6 - 0.8 = -0.2
+    Y = np.array([[0.0, 1.0], [4.0, 3.0]])  # s = 0 - 1 = -1 ; 0.8 - 0.6 = 0.2
+    return X, Y, A, B
+
+
+def test_association_matches_hand_computed_cosines():
+    X, Y, A, B = hand_made()
+    np.testing.assert_allclose(bias.association(X, A, B), [1.0, -0.2])
+    np.testing.assert_allclose(bias.association(Y, A, B), [-1.0, 0.2])
+
+
+def test_effect_size_of_hand_made_case_is_known():
+    X, Y, A, B = hand_made()
+    s = np.array([1.0, -0.2, -1.0, 0.2])
+    expected = (0.4 - (-0.4)) / s.std(ddof=1)  # = 0.8 / sqrt(2.08 / 3)
+    assert bias.effect_size(X, Y, A, B) == pytest.approx(expected)
+    assert expected == pytest.approx(0.9607689)
+
+
+def test_effect_size_flips_sign_when_targets_swap(glove):
+    test = bias.load_weat_tests()["WEAT1"]
+    X, _, _ = bias.lookup(glove, test["X"])
+    Y, _, _ = bias.lookup(glove, test["Y"])
+    A, _, _ = bias.lookup(glove, test["A"])
+    B, _, _ = bias.lookup(glove, test["B"])
+    d = bias.effect_size(X, Y, A, B)
+    assert d > 0.5
+    assert bias.effect_size(Y, X, A, B) == pytest.approx(-d)
+    assert bias.effect_size(X, Y, B, A) == pytest.approx(-d)  # swapping attributes flips it too
+
+
+def test_effect_size_is_scale_invariant_and_bounded():
+    rng = np.random.default_rng(0)
+    X, Y, A, B = (rng.normal(size=(6, 5)) for _ in range(4))
+    d = bias.effect_size(X, Y, A, B)
+    assert bias.effect_size(3 * X, 0.5 * Y, 7 * A, B) == pytest.approx(d)
+    assert -2.0 <= d <= 2.0  # |d| < 2 for equal-size sets with ddof=1
+
+
+def test_permutation_p_value_is_seeded_and_reproducible():
+    rng = np.random.default_rng(1)
+    X, Y, A, B = (rng.normal(size=(8, 10)) for _ in range(4))
+    p1 = bias.permutation_p_value(X, Y, A, B, n_permutations=5_000, seed=7)
+    p2 = bias.permutation_p_value(X, Y, A, B, n_permutations=5_000, seed=7)
+    p3 = bias.permutation_p_value(X, Y, A, B, n_permutations=5_000, seed=8)
+    assert p1 == p2
+    assert 0 < p1 <= 1 and abs(p1 - p3) < 0.03  # another seed: close, not identical
+
+
+def test_permutation_p_value_small_for_strong_effect_and_near_half_for_none():
+    X, Y, A, B = hand_made()
+    strong = (np.repeat(X[:1], 8, axis=0), np.repeat(Y[:1], 8, axis=0), A, B)
+    assert bias.permutation_p_value(*strong, n_permutations=2_000) < 0.001
+    rng = np.random.default_rng(3)
+    noise = (rng.normal(size=(30, 20)), rng.normal(size=(30, 20)), rng.normal(size=(10, 20)), rng.normal(size=(10, 20)))
+    assert 0.05 < bias.permutation_p_value(*noise, n_permutations=2_000) < 0.95
+
+
+def test_p_value_matches_exact_enumeration_on_tiny_case():
+    from itertools import combinations
+
+    rng = np.random.default_rng(5)
+    X, Y, A, B = rng.normal(size=(4, 3)), rng.normal(size=(4, 3)), rng.normal(size=(3, 3)), rng.normal(size=(3, 3))
+    s = np.concatenate([bias.association(X, A, B), bias.association(Y, A, B)])
+    observed = s[:4].mean() - s[4:].mean()
+    exact = np.mean([s[list(c)].mean() - np.delete(s, list(c)).mean() >= observed - 1e-12 for c in combinations(range(8), 4)])
+    assert bias.permutation_p_value(X, Y, A, B, n_permutations=20_000, seed=0) == pytest.approx(exact, abs=0.01)
+
+
+def test_weat_words_reports_missing_words(glove):
+    test = {"name": "t", "X_name": "x", "X": ["rose", "tulip", "gladiola"], "Y_name": "y", "Y": ["ant", "flea"],
+            "A_name": "a", "A": ["love", "peace"], "B_name": "b", "B": ["filth", "grief"]}
+    result = bias.weat_words(glove, test, n_permutations=100)
+    assert result.missing == {"x": ["gladiola"]}
+    assert result.sizes == (2, 2, 2, 2)
+
+
+def test_lookup_lowercases_and_rejects_all_missing(glove):
+    _, found, missing = bias.lookup(glove, ["NASA", "Einstein", "zzqqxx"])
+    assert found == ["nasa", "einstein"] and missing == ["zzqqxx"]
+    with pytest.raises(CourseError, match="None of the words"):
+        bias.lookup(glove, ["zzqqxx", "qqzzyy"])
+
+
+def test_bias_direction_points_from_male_to_female_words(glove, gender):
+    left, right = bias.pair_vectors(glove, gender["definitional_pairs"])
+    g, ratios = bias.bias_direction(left, right)
+    assert np.linalg.norm(g) == pytest.approx(1.0)
+    assert bias.projection(glove["she"] - glove["he"], g)[0] > 0.5
+    assert ratios[0] == ratios.max()
+
+
+def test_pair_vectors_unknown_word_has_suggestions(glove):
+    with pytest.raises(UnknownWordError, match="Did you mean"):
+        bias.pair_vectors(glove, [("womann", "man")])
+
+
+def test_neutralize_leaves_no_projection():
+    rng = np.random.default_rng(0)
+    g = rng.normal(size=20)
+    out = bias.neutralize(rng.normal(size=(50, 20)), g)
+    np.testing.assert_allclose(out @ g, 0, atol=1e-12)
+    np.testing.assert_allclose(np.linalg.norm(out, axis=1), 1)
+
+
+def test_equalize_makes_pair_symmetric():
+    rng = np.random.default_rng(2)
+    g = rng.normal(size=10)
+    g /= np.linalg.norm(g)
+    a, b = bias.equalize(rng.normal(size=10), rng.normal(size=10), g)
+    assert np.linalg.norm(a) == pytest.approx(1) and np.linalg.norm(b) == pytest.approx(1)
+    assert a @ g == pytest.approx(-(b @ g))
+    neutral = bias.neutralize(rng.normal(size=(5, 10)), g)
+    np.testing.assert_allclose(neutral @ a, neutral @ b, atol=1e-12)  # equidistant from neutral words
+
+
+def test_hard_debias_zero_projection_for_neutral_words_only(glove, gender):
+    left, right = bias.pair_vectors(glove, gender["definitional_pairs"])
+    g, _ = bias.bias_direction(left, right)
+    deb = bias.hard_debias(glove, g, gender["gender_specific"], gender["equalize_pairs"], restrict=50_000)
+    neutral = ["nurse", "engineer", "homemaker", "programmer", "receptionist", "captain"]
+    np.testing.assert_allclose(bias.projection(np.stack([deb[w] for w in neutral]), g), 0, atol=1e-5)
+    before = bias.projection(np.stack([glove[w] for w in neutral]), g)
+    assert np.abs(before).max() > 0.2
+    assert abs(bias.projection(deb["she"][None], g)[0]) > 0.3  # gender-specific words keep their gender
+    assert deb["woman"] @ deb["nurse"] == pytest.approx(deb["man"] @ deb["nurse"], abs=1e-5)  # equalised
+    assert len(deb.index_to_key) == len(glove.index_to_key)
+
+
+def test_keyed_vectors_round_trip_and_length_check():
+    kv = bias.keyed_vectors(["a", "b"], np.eye(2))
+    np.testing.assert_allclose(kv["b"], [0, 1])
+    with pytest.raises(CourseError, match="must match"):
+        bias.keyed_vectors(["a"], np.eye(2))
+
+
+def test_cluster_accuracy_on_separable_and_mixed_data():
+    rng = np.random.default_rng(0)
+    vectors = np.vstack([rng.normal(size=(40, 5)) + [5, 0, 0, 0, 0], rng.normal(size=(40, 5)) - [5, 0, 0, 0, 0]])
+    labels = np.array([1] * 40 + [0] * 40)
+    assert bias.cluster_accuracy(vectors, labels) == 1.0
+    assert bias.cluster_accuracy(vectors, rng.permutation(labels)) < 0.75
+
+
+def test_seat_and_templates():
+    sents = bias.sentences_from_templates(["rose", "ant"], ["This is {}.", "{} is here."])
+    assert sents == ["This is rose.", "rose is here.", "This is ant.", "ant is here."]
+    with pytest.raises(CourseError, match="needs one"):
+        bias.sentences_from_templates(["rose"], ["no slot"])
+
+    def fake_encoder(texts):  # a deterministic bag-of-letters encoder, enough to exercise the plumbing
+        return np.array([[t.count(c) + 0.1 for c in "aeioust"] for t in texts])
+
+    test = {"X": ["rose", "tulip"], "Y": ["ant", "gnat"], "A": ["love"], "B": ["filth"]}
+    r = bias.seat(fake_encoder, test, {"default": ["This is {}.", "That is {}."]}, n_permutations=200)
+    assert r.sizes == (4, 4, 2, 2)
+    swapped = bias.seat(fake_encoder, {**test, "X": test["Y"], "Y": test["X"]}, {"default": ["This is {}.", "That is {}."]}, n_permutations=200)
+    assert swapped.d == pytest.approx(-r.d)
+
+
+def test_explore_table_and_errors(glove):
+    table = bias.explore(glove, "nurse, engineer, qqzzx", "she her", "he his", direction=glove["she"] - glove["he"])
+    assert list(table.columns) == ["word", "s(w, A, B)", "projection"]
+    assert table["word"].iloc[0] == "nurse" and table.attrs["missing"] == ["qqzzx"]
+    with pytest.raises(CourseError, match="empty"):
+        bias.explore(glove, " ", "she", "he")
