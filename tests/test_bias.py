@@ -149,7 +149,7 @@ def test_hard_debias_zero_projection_for_neutral_words_only(glove, gender):
     np.testing.assert_allclose(bias.projection(np.stack([deb[w] for w in neutral]), g), 0, atol=1e-5)
     before = bias.projection(np.stack([glove[w] for w in neutral]), g)
     assert np.abs(before).max() > 0.2
-    assert abs(bias.projection(deb["she"][None], g)[0]) > 0.3  # gender-specific words keep their gender
+    assert abs(bias.projection(deb["she"][None], g)[0]) > 0.2  # gender-specific words keep their gender
     assert deb["woman"] @ deb["nurse"] == pytest.approx(deb["man"] @ deb["nurse"], abs=1e-5)  # equalised
     assert len(deb.index_to_key) == len(glove.index_to_key)
 
