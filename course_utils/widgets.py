@@ -11,14 +11,17 @@ from typing import Any
 
 
 def search_box(search: Callable[[str], Any], placeholder: str = "type a query, press Enter",
-               initial: str = "", description: str = "Query:") -> Any:
-    """A text box that runs search(query) on Enter and shows its result below. Taught in notebooks/02_bow_tfidf.ipynb."""
+               description: str = "Query:") -> Any:
+    """A text box that runs search(query) on Enter and shows its result below. Taught in notebooks/02_bow_tfidf.ipynb.
+
+    Nothing runs until the learner types, so the stored notebook shows the same output under any front-end.
+    """
     import ipywidgets as widgets
     from IPython.display import display
 
     from course_utils.errors import CourseError
 
-    box = widgets.Text(value=initial, placeholder=placeholder, description=description,
+    box = widgets.Text(value="", placeholder=placeholder, description=description,
                        layout=widgets.Layout(width="60%"), continuous_update=False)
     output = widgets.Output()
 
@@ -35,5 +38,4 @@ def search_box(search: Callable[[str], Any], placeholder: str = "type a query, p
                 print(f"{type(err).__name__}: {err}")
 
     box.observe(run, names="value")
-    run()
     return widgets.VBox([box, output])
