@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_ENV := COURSE_OFFLINE=1 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYTHONHASHSEED=0 TOKENIZERS_PARALLELISM=false \
 	MPLBACKEND=Agg COURSE_CACHE=$(CURDIR)/results/cache
 
-.PHONY: setup lab test unit lint nbval nbval-one bench execute wheelhouse wheelhouse-verify clean
+.PHONY: setup lab test unit lint nbval browser nbval-one bench execute wheelhouse wheelhouse-verify clean
 
 setup: $(STAMP)
 
@@ -25,7 +25,7 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: setup
 	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/00_welcome.ipynb
 
-test: setup lint unit nbval
+test: setup lint unit nbval browser
 
 lint: setup
 	$(BIN)/ruff check course_utils tests tools notebooks
@@ -35,6 +35,10 @@ unit: setup
 
 nbval: setup
 	$(TEST_ENV) $(BIN)/pytest -q -p no:cacheprovider --nbval --nbval-cell-timeout=600 notebooks
+
+# Every notebook run in JupyterLab in a real browser (Debian's chromium; skipped if it is not installed).
+browser: setup
+	$(TEST_ENV) $(BIN)/pytest -q -p no:cacheprovider -m browser tests
 
 # Strict nbval on one notebook, e.g. `make nbval-one NB=notebooks/01_one_hot.ipynb`.
 nbval-one: setup
