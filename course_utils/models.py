@@ -9,7 +9,9 @@ once with a clear message when it is not.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -122,14 +124,29 @@ def _transformer_source(name: str) -> str:
     return name
 
 
+@contextlib.contextmanager
+def _quiet_loading() -> Iterator[None]:
+    """Hide transformers' "Loading weights" progress bar (stderr noise that notebooks would store), then restore it."""
+    from transformers.utils import logging as hf_logging
+
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            hf_logging.enable_progress_bar()
+
+
 def load_sentence_model(name: str = MINILM_NAME, device: str = "cpu") -> SentenceTransformer:
     """A SentenceTransformer: the bundled MiniLM offline, any hub name online (safetensors only). Taught in notebooks/05_contextual_embeddings.ipynb."""
     from sentence_transformers import SentenceTransformer
 
     source = _transformer_source(name)
-    return SentenceTransformer(
-        source, device=device, trust_remote_code=False, model_kwargs={"use_safetensors": True}
-    )
+    with _quiet_loading():
+        return SentenceTransformer(
+            source, device=device, trust_remote_code=False, model_kwargs={"use_safetensors": True}
+        )
 
 
 def load_transformer(name: str = MINILM_NAME, attentions: bool = False) -> tuple[Any, Any]:
@@ -141,6 +158,7 @@ def load_transformer(name: str = MINILM_NAME, attentions: bool = False) -> tuple
     kwargs: dict[str, Any] = {"use_safetensors": True, "trust_remote_code": False}
     if attentions:  # sdpa attention (the default) returns no attention weights
         kwargs["attn_implementation"] = "eager"
-    model = AutoModel.from_pretrained(source, **kwargs)
+    with _quiet_loading():
+        model = AutoModel.from_pretrained(source, **kwargs)
     model.eval()
     return tokenizer, model
