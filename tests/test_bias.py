@@ -191,3 +191,14 @@ def test_explore_table_and_errors(glove):
     assert table["word"].iloc[0] == "nurse" and table.attrs["missing"] == ["qqzzx"]
     with pytest.raises(CourseError, match="empty"):
         bias.explore(glove, " ", "she", "he")
+
+
+def test_word_lists_are_consistent(gender):
+    tests = bias.load_weat_tests()
+    assert {"WEAT1", "WEAT2", "WEAT6", "WEAT7", "WEAT8"} <= set(tests)
+    for name, test in tests.items():
+        for key in "XYAB":
+            assert len(test[key]) == len(set(test[key])) > 0, (name, key)
+        assert test["published_d"] > 0
+    assert not set(gender["professions"]) & set(gender["gender_specific"])
+    assert all(len(p) == 2 for p in gender["definitional_pairs"] + gender["equalize_pairs"])
