@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Notebooks are tested offline so stored outputs are the same on every machine.
 TEST_ENV := COURSE_OFFLINE=1 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYTHONHASHSEED=0 TOKENIZERS_PARALLELISM=false \
-	MPLBACKEND=Agg COURSE_CACHE=$(CURDIR)/results/cache
+	COURSE_CACHE=$(CURDIR)/results/cache
 
 .PHONY: setup lab test unit lint nbval browser site nbval-one bench execute wheelhouse wheelhouse-verify clean
 

