@@ -156,10 +156,16 @@ def retrieval_task(seed: int = 0) -> RetrievalTask:
     return RetrievalTask(queries, documents, titles)
 
 
-def rank_of_correct(similarities: np.ndarray) -> np.ndarray:
-    """1-based rank of the correct document (the diagonal) for each query row. Taught in notebooks/02_bow_tfidf.ipynb."""
-    correct = np.diag(similarities)[:, None]
-    return 1 + np.sum(similarities > correct, axis=1)
+def rank_of_correct(similarities: np.ndarray, tolerance: float = 1e-9) -> np.ndarray:
+    """1-based rank of the correct document (the diagonal) per query row; ties count against it. Taught in notebooks/02_bow_tfidf.ipynb.
+
+    A document that scores the same as the correct one (within ``tolerance``, so float noise cannot decide)
+    is ranked ahead of it: a query that matches nothing at all gets the worst rank, not the best.
+    """
+    similarities = np.asarray(similarities)
+    ahead = similarities >= np.diag(similarities)[:, None] - tolerance
+    np.fill_diagonal(ahead, False)
+    return 1 + ahead.sum(axis=1)
 
 
 def retrieval(encoder: TextEncoder, ks: Sequence[int] = (1, 5), seed: int = 0) -> dict[str, float]:

@@ -22,6 +22,12 @@ def test_rank_of_correct_counts_strictly_better_documents():
     assert B.rank_of_correct(sims).tolist() == [1, 3, 3]
 
 
+def test_ties_and_float_noise_count_against_the_correct_document():
+    assert B.rank_of_correct(np.zeros((3, 3))).tolist() == [3, 3, 3]  # matching nothing is not a hit
+    noisy = np.array([[0.5, 0.5 + 1e-15], [0.2, 0.7]])
+    assert B.rank_of_correct(noisy).tolist() == [2, 1]
+
+
 def test_retrieval_task_never_uses_the_lead_as_query():
     task = B.retrieval_task()
     assert len(task.queries) == len(task.documents) == 94
