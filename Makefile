@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_ENV := COURSE_OFFLINE=1 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYTHONHASHSEED=0 TOKENIZERS_PARALLELISM=false \
 	COURSE_CACHE=$(CURDIR)/results/cache
 
-.PHONY: setup lab test unit lint nbval browser site nbval-one bench execute wheelhouse wheelhouse-verify clean
+.PHONY: setup lab test unit lint nbval browser site learner nbval-one bench execute wheelhouse wheelhouse-verify clean
 
 setup: $(STAMP)
 
@@ -39,6 +39,10 @@ nbval: setup
 # Every notebook run in JupyterLab in a real browser (Debian's chromium; skipped if it is not installed).
 browser: setup
 	$(TEST_ENV) $(BIN)/pytest -q -p no:cacheprovider -m browser tests
+
+# Learner copies (no outputs, no solution lines) in build/learner; instructors teach from notebooks/.
+learner: setup
+	$(BIN)/python tools/course_views.py learner --out build/learner
 
 # The rendered course site (stored outputs, course order) in _build/html; offline, no execution.
 site: setup

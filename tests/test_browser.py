@@ -1,9 +1,9 @@
-"""Every notebook opened in a real browser (Chromium + Playwright) and run in JupyterLab, as a learner would."""
+"""Every notebook, as a learner gets it, opened in a real browser (Chromium + Playwright) and run in JupyterLab."""
 
 from __future__ import annotations
 
 import json
-import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,8 +27,11 @@ def lab(tmp_path_factory):
     playwright = pytest.importorskip("playwright.sync_api")
     from browser_lab import CHROMIUM, CHROMIUM_ARGS, jupyter_lab
 
+    sys.path.insert(0, str(ROOT / "tools"))
+    from course_views import write_learner_copies
+
     root = tmp_path_factory.mktemp("lab")
-    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    write_learner_copies(root)  # learners' copies: no outputs, no solution lines; they must run as they are
     env = {"COURSE_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
            "COURSE_CACHE": str(root / "cache"), "TOKENIZERS_PARALLELISM": "false"}
     with jupyter_lab(root, env) as (base, token), playwright.sync_playwright() as p:

@@ -1,0 +1,96 @@
+"""Learner and instructor views of the course from one source, and the Colab set-up cell.
+
+    python tools/course_views.py learner --out build/learner   # learner copies: no outputs, no solution lines
+    python tools/course_views.py colab                         # (re)write the Colab cell at the top of every notebook
+
+Instructors teach from notebooks/ (full outputs; solutions revealable with `solution("NN.k")`). Learner copies
+start empty, so learners run every cell themselves, and carry no "reveal a solution" lines; tests/test_browser.py
+runs the learner copies in JupyterLab to prove they still work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+COLAB_TAG = "colab-setup"
+# Where the course is published; the Colab cell clones it from there.
+REPOSITORY = "https://github.com/OWNER/embeddings-course"  # placeholder: set OWNER when the course is published
+COLAB_CELL = f'''# Only on Google Colab: fetch and install the course (elsewhere this cell does nothing).
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    subprocess.run(["git", "clone", "--depth=1", "{REPOSITORY}", "/content/course"], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", "/content/course/requirements.txt",
+                    "-e", "/content/course"], check=True)
+    sys.path.insert(0, "/content/course")'''
+SOLUTION_LINE = re.compile(r"^\s*#\s*solution\(.*$\n?", re.M)
+
+
+def notebooks() -> list[Path]:
+    """The course notebooks in order."""
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def with_colab_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook with exactly one Colab cell, placed right after the title cell."""
+    nb.cells = [c for c in nb.cells if COLAB_TAG not in c.get("metadata", {}).get("tags", [])]
+    cell = nbformat.v4.new_code_cell(COLAB_CELL, metadata={"tags": [COLAB_TAG]})
+    cell.id = "colab-setup"
+    nb.cells.insert(1, cell)
+    return nb
+
+
+def learner_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A learner's copy: outputs and execution counts cleared, 'reveal a solution' lines and cells removed."""
+    kept = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+            cell.source = SOLUTION_LINE.sub("", cell.source).rstrip()
+            if not cell.source:
+                continue
+        kept.append(cell)
+    nb.cells = kept
+    nb.metadata["course_view"] = "learner"
+    return nb
+
+
+def write_learner_copies(out: Path) -> list[Path]:
+    """Write learner copies of every notebook into out/notebooks."""
+    target = out / "notebooks"
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in notebooks():
+        nb = learner_copy(nbformat.read(path, as_version=4))
+        nbformat.write(nb, target / path.name)
+        written.append(target / path.name)
+    return written
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    learner = sub.add_parser("learner", help="write learner copies")
+    learner.add_argument("--out", type=Path, default=ROOT / "build" / "learner")
+    sub.add_parser("colab", help="write the Colab cell into every notebook")
+    args = parser.parse_args()
+    if args.command == "learner":
+        for path in write_learner_copies(args.out):
+            print(path)
+    else:
+        for path in notebooks():
+            nbformat.write(with_colab_cell(nbformat.read(path, as_version=4)), path)
+            print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
