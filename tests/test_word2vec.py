@@ -120,3 +120,10 @@ def test_ppmi_svd_vectors_cover_the_vocabulary(corpus):
 def test_empty_corpus_gives_a_clear_error():
     with pytest.raises(CourseError, match="empty"):
         word2vec.train_sgns([])
+
+
+def test_train_scratch_word2vec_returns_keyed_vectors_in_vocabulary_order():
+    sentences = [["the", "king", "ruled", "the", "land"], ["the", "queen", "ruled", "the", "land"]] * 20
+    kv = word2vec.train_scratch_word2vec(sentences, min_count=1, epochs=1, dim=8)
+    assert kv.index_to_key[0] == "the" and len(kv) == 5 and kv.vector_size == 8
+    assert kv.most_similar("king", topn=1)[0][0] in {"the", "queen", "ruled", "land"}
