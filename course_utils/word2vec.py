@@ -62,6 +62,8 @@ def encode_corpus(sentences: Iterable[Sequence[str]], vocab: Vocabulary) -> tupl
 
 def keep_probabilities(counts: np.ndarray, sample: float = 1e-3) -> np.ndarray:
     """Probability of keeping each word under word2vec's subsampling of frequent words. Taught in notebooks/03_word2vec.ipynb."""
+    if sample <= 0:  # word2vec's convention: sample=0 switches subsampling off
+        return np.ones(len(counts))
     frequency = counts / counts.sum()
     return np.minimum(1.0, (np.sqrt(frequency / sample) + 1) * sample / frequency)
 
@@ -182,7 +184,8 @@ def train_sgns(sentences: Sequence[Sequence[str]], dim: int = 50, window: int = 
                     if b % log_every == 0:
                         losses.append(sgns_loss(scores))
                 bar.update(1)
-                bar.set_postfix(loss=f"{losses[-1]:.3f}")
+                if losses:
+                    bar.set_postfix(loss=f"{losses[-1]:.3f}")
     finally:
         torch.set_num_threads(previous_threads)
     seconds = time.perf_counter() - start

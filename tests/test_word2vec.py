@@ -57,6 +57,7 @@ def test_keep_probabilities_follow_word2vec_formula():
     f = counts / counts.sum()
     assert keep[0] == pytest.approx((np.sqrt(f[0] / 1e-3) + 1) * 1e-3 / f[0])
     assert keep[0] < 0.1 and keep[2] == 1.0
+    assert word2vec.keep_probabilities(counts, sample=0).tolist() == [1.0, 1.0, 1.0]  # sample=0: off
 
 
 def test_sgns_step_matches_autograd():
@@ -124,6 +125,11 @@ def test_empty_corpus_gives_a_clear_error():
 
 def test_train_scratch_word2vec_returns_keyed_vectors_in_vocabulary_order():
     sentences = [["the", "king", "ruled", "the", "land"], ["the", "queen", "ruled", "the", "land"]] * 20
-    kv = word2vec.train_scratch_word2vec(sentences, min_count=1, epochs=1, dim=8)
+    kv = word2vec.train_scratch_word2vec(sentences, min_count=1, epochs=1, dim=8, sample=0)
     assert kv.index_to_key[0] == "the" and len(kv) == 5 and kv.vector_size == 8
     assert kv.most_similar("king", topn=1)[0][0] in {"the", "queen", "ruled", "land"}
+
+
+def test_a_tiny_corpus_where_subsampling_drops_everything_still_trains():
+    result = word2vec.train_sgns([["a", "b"]] * 5, min_count=1, epochs=2, dim=4, progress=True)
+    assert result.vectors.shape == (2, 4)
