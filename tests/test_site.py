@@ -29,7 +29,7 @@ def test_toc_lists_every_notebook_in_course_order():
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
-    cmd = [sys.executable, "-m", "jupyter_book", "build", str(ROOT), "--config", str(ROOT / "book" / "_config.yml"),
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--config", str(ROOT / "book" / "_config.yml"),
            "--toc", str(ROOT / "book" / "_toc.yml"), "--path-output", str(out), "--warningiserror"]
     result = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
