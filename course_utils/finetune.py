@@ -10,6 +10,7 @@ Three ways of adapting a pretrained representation to a domain or a task:
 from __future__ import annotations
 
 import copy
+import gc
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,19 @@ if TYPE_CHECKING:  # heavy imports stay out of import time
     from sentence_transformers import SentenceTransformer
 
     from course_utils.data import Article
+
+
+def release_memory() -> None:
+    """Collect garbage and hand freed memory back to the system (glibc), so the next model fits in RAM. Taught in notebooks/07_fine_tuning.ipynb."""
+    import ctypes
+    import sys
+
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except OSError:  # not glibc (e.g. Alpine's musl): nothing to trim
+            pass
 
 
 # ---------------------------------------------------------------- Word2Vec, continued
@@ -192,7 +206,10 @@ def train_contrastive(model: SentenceTransformer, pairs: Sequence[tuple[str, str
                                          loss=MultipleNegativesRankingLoss(model))
     trainer.train()
     model.eval()
-    return [float(h["loss"]) for h in trainer.state.log_history if "loss" in h]
+    losses = [float(h["loss"]) for h in trainer.state.log_history if "loss" in h]
+    del trainer
+    release_memory()  # the trainer holds the optimizer state (twice the model's size) in reference cycles
+    return losses
 
 
 # ---------------------------------------------------------------- end-to-end classification
@@ -231,11 +248,14 @@ def _evaluate(classifier: Any, texts: list[str], labels: np.ndarray, batch_size:
 
 def finetune_classifier(body: SentenceTransformer, texts: Sequence[str], labels: Sequence[int],
                         train_index: np.ndarray, test_index: np.ndarray, epochs: int = 4,
-                        learning_rate: float = 5e-5, batch_size: int = 16, seed: int = 0) -> pd.DataFrame:
+                        learning_rate: float = 5e-5, head_learning_rate: float = 1e-3, batch_size: int = 16,
+                        seed: int = 0) -> pd.DataFrame:
     """Train a copy of the transformer plus a linear head end to end; loss and accuracy per epoch. Taught in notebooks/07_fine_tuning.ipynb.
 
-    A plain torch loop (AdamW, cross-entropy). The model passed in is copied, never changed.
-    Row 0 is the untrained head (epoch 0), then one row per epoch on the train and test parts.
+    A plain torch loop (AdamW, cross-entropy): the transformer at learning_rate, the new head (random at
+    the start) at the larger head_learning_rate. The model passed in is copied, never changed.
+    One row per epoch: the training loss and accuracy averaged over that epoch's batches (measured while
+    training, dropout on) and the loss and accuracy on the test part after the epoch.
     """
     import pandas as pd
     import torch
@@ -249,20 +269,25 @@ def finetune_classifier(body: SentenceTransformer, texts: Sequence[str], labels:
     train_texts, train_y = [texts[i] for i in train_index], labels[train_index]
     test_texts, test_y = [texts[i] for i in test_index], labels[test_index]
     classifier = _classifier(copy.deepcopy(body), int(labels.max()) + 1, seed)
-    optimizer = torch.optim.AdamW(classifier.parameters(), lr=learning_rate)
+    optimizer = torch.optim.AdamW([{"params": classifier.body.parameters(), "lr": learning_rate},
+                                   {"params": classifier.head.parameters(), "lr": head_learning_rate}], foreach=False)
     rng = np.random.default_rng(seed)
     history = []
-    for epoch in range(epochs + 1):
-        if epoch > 0:
-            classifier.train()
-            for batch in np.array_split(rng.permutation(len(train_texts)), max(1, len(train_texts) // batch_size)):
-                logits = classifier([train_texts[i] for i in batch])
-                loss = torch.nn.functional.cross_entropy(logits, torch.as_tensor(train_y[batch]))
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
-        train_loss, train_acc = _evaluate(classifier, train_texts, train_y, 64)
+    for epoch in range(1, epochs + 1):
+        classifier.train()
+        seen, loss_sum, correct = 0, 0.0, 0
+        for batch in np.array_split(rng.permutation(len(train_texts)), max(1, len(train_texts) // batch_size)):
+            logits = classifier([train_texts[i] for i in batch])
+            y = torch.as_tensor(train_y[batch])
+            loss = torch.nn.functional.cross_entropy(logits, y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            seen, loss_sum = seen + len(batch), loss_sum + float(loss.detach()) * len(batch)
+            correct += int((logits.argmax(dim=1) == y).sum())
         test_loss, test_acc = _evaluate(classifier, test_texts, test_y, 64)
-        history.append({"epoch": epoch, "train_loss": train_loss, "train_accuracy": train_acc,
+        history.append({"epoch": epoch, "train_loss": loss_sum / seen, "train_accuracy": correct / seen,
                         "test_loss": test_loss, "test_accuracy": test_acc})
+    del classifier, optimizer
+    release_memory()  # free the copy and the optimizer state now, not at some later collection
     return pd.DataFrame(history)
