@@ -183,11 +183,13 @@ def _sequential_sampler_class() -> type:
 
 def train_contrastive(model: SentenceTransformer, pairs: Sequence[tuple[str, str]], output_dir: str,
                       batch_size: int = 16, epochs: int = 1, learning_rate: float = 5e-5,
-                      seed: int = 42, progress: bool = True) -> list[float]:
+                      seed: int = 42, progress: bool = True, freeze_word_embeddings: bool = True) -> list[float]:
     """Fine-tune in place with MultipleNegativesRankingLoss on (anchor, positive) pairs, in the given order; returns the loss per step. Taught in notebooks/07_fine_tuning.ipynb.
 
     Uses sentence-transformers' SentenceTransformerTrainer on the CPU, batches taken in order (build the
     order with distinct_group_order so in-batch negatives are true negatives), no checkpoints.
+    ``freeze_word_embeddings`` keeps the 30,522-row word-piece table fixed: it is half of MiniLM's weights, so
+    freezing it halves the optimizer's memory (Binder has 2 GB), and a few hundred pairs cannot teach it much.
     """
     from datasets import Dataset
     from sentence_transformers import SentenceTransformerTrainer, SentenceTransformerTrainingArguments
@@ -202,9 +204,16 @@ def train_contrastive(model: SentenceTransformer, pairs: Sequence[tuple[str, str
         save_strategy="no", logging_steps=1, use_cpu=True, disable_tqdm=not progress,
         batch_sampler=_sequential_sampler_class(), dataloader_drop_last=True,
     )
+    frozen = list(model[0].auto_model.embeddings.word_embeddings.parameters()) if freeze_word_embeddings else []
+    for parameter in frozen:
+        parameter.requires_grad_(False)
     trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=dataset,
                                          loss=MultipleNegativesRankingLoss(model))
-    trainer.train()
+    try:
+        trainer.train()
+    finally:
+        for parameter in frozen:
+            parameter.requires_grad_(True)
     model.eval()
     losses = [float(h["loss"]) for h in trainer.state.log_history if "loss" in h]
     del trainer
@@ -249,9 +258,10 @@ def _evaluate(classifier: Any, texts: list[str], labels: np.ndarray, batch_size:
 def finetune_classifier(body: SentenceTransformer, texts: Sequence[str], labels: Sequence[int],
                         train_index: np.ndarray, test_index: np.ndarray, epochs: int = 4,
                         learning_rate: float = 5e-5, head_learning_rate: float = 1e-3, batch_size: int = 16,
-                        seed: int = 0) -> pd.DataFrame:
+                        seed: int = 0, freeze_word_embeddings: bool = True) -> pd.DataFrame:
     """Train a copy of the transformer plus a linear head end to end; loss and accuracy per epoch. Taught in notebooks/07_fine_tuning.ipynb.
 
+    ``freeze_word_embeddings`` keeps the word-piece table fixed (half of MiniLM's weights; see train_contrastive).
     A plain torch loop (AdamW, cross-entropy): the transformer at learning_rate, the new head (random at
     the start) at the larger head_learning_rate. The model passed in is copied, never changed.
     One row per epoch: the training loss and accuracy averaged over that epoch's batches (measured while
@@ -269,7 +279,10 @@ def finetune_classifier(body: SentenceTransformer, texts: Sequence[str], labels:
     train_texts, train_y = [texts[i] for i in train_index], labels[train_index]
     test_texts, test_y = [texts[i] for i in test_index], labels[test_index]
     classifier = _classifier(copy.deepcopy(body), int(labels.max()) + 1, seed)
-    optimizer = torch.optim.AdamW([{"params": classifier.body.parameters(), "lr": learning_rate},
+    if freeze_word_embeddings:
+        classifier.body[0].auto_model.embeddings.word_embeddings.weight.requires_grad_(False)
+    trainable = [p for p in classifier.body.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW([{"params": trainable, "lr": learning_rate},
                                    {"params": classifier.head.parameters(), "lr": head_learning_rate}], foreach=False)
     rng = np.random.default_rng(seed)
     history = []

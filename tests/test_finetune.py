@@ -113,10 +113,16 @@ def test_tiny_contrastive_run_lowers_the_loss_and_round_trips(minilm, articles, 
     model = copy.deepcopy(minilm)
     pairs = [p[:2] for p in finetune.same_article_pairs(articles[:8], pairs_per_article=1, seed=0)]
     before = _mnrl_loss(model, pairs)
+    table = model[0].auto_model.embeddings.word_embeddings.weight
+    table_before = table.detach().clone()
+    layer = model[0].auto_model.encoder.layer[0].attention.self.query.weight
+    layer_before = layer.detach().clone()
     torch.manual_seed(0)
     logged = finetune.train_contrastive(model, pairs, output_dir=str(tmp_path / "run"), batch_size=8, epochs=3,
                                         learning_rate=1e-4, progress=False)
     assert len(logged) == 3 and all(np.isfinite(logged))
+    assert torch.equal(table, table_before) and table.requires_grad  # frozen while training, trainable again after
+    assert not torch.equal(layer, layer_before)
     assert _mnrl_loss(model, pairs) < before - 0.01
     model.save(str(tmp_path / "saved"))
     reloaded = SentenceTransformer(str(tmp_path / "saved"), device="cpu")
