@@ -58,9 +58,12 @@ def test_site_pages_show_navigation_and_figures_in_a_browser(site):
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1300, "height": 900})
             page.goto(f"{base}/index.html")
+            page.wait_for_url("**/book/intro.html")  # the site's index redirects to the course's front page
             links = page.locator("nav.bd-links a.reference.internal")
+            links.first.wait_for()
             hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
-            assert [h.split("/")[-1].removesuffix(".html") for h in hrefs] == [nb.stem for nb in NOTEBOOKS]
+            chapters = [h.split("/")[-1].removesuffix(".html") for h in hrefs if "notebooks/" in h]
+            assert chapters == [nb.stem for nb in NOTEBOOKS], f"navigation: {hrefs}"
             page.screenshot(path=str(ROOT / "results" / "site-index.png"))
             for nb in NOTEBOOKS:
                 figures = sum("image/png" in out.get("data", {}) for cell in json.loads(nb.read_text())["cells"]
