@@ -1,4 +1,4 @@
-"""Measuring and reducing bias in embeddings: WEAT, a bias direction, hard debiasing. Taught in notebooks/08_bias.ipynb.
+"""Measuring and reducing bias in embeddings: WEAT, a bias direction, hard debiasing. Taught in notebooks/10_bias.ipynb.
 
 - WEAT (Caliskan, Bryson & Narayanan, Science 2017): association s(w, A, B), effect size d and a
   one-sided permutation p-value, on any vectors (static words, sentence embeddings, token vectors).
@@ -31,18 +31,18 @@ WORD_RE = re.compile(r"^[a-z]+$")
 
 # ---------------------------------------------------------------- word lists
 def load_weat_tests(path: Path | None = None) -> dict[str, dict[str, Any]]:
-    """The WEAT tests of Caliskan et al. (2017) with their word lists and published d. Taught in notebooks/08_bias.ipynb."""
+    """The WEAT tests of Caliskan et al. (2017) with their word lists and published d. Taught in notebooks/10_bias.ipynb."""
     doc = json.loads(Path(path or DATA_DIR / "weat_word_lists.json").read_text(encoding="utf-8"))
     return doc["tests"]
 
 
 def load_gender_lists(path: Path | None = None) -> dict[str, Any]:
-    """Definitional pairs, equalise pairs, gender-specific words and professions. Taught in notebooks/08_bias.ipynb."""
+    """Definitional pairs, equalise pairs, gender-specific words and professions. Taught in notebooks/10_bias.ipynb."""
     return json.loads(Path(path or DATA_DIR / "gender_word_lists.json").read_text(encoding="utf-8"))
 
 
 def lookup(kv: Any, words: Iterable[str], lower: bool = True) -> tuple[np.ndarray, list[str], list[str]]:
-    """Vectors of the words a model knows, the words found and the words missing (never dropped silently). Taught in notebooks/08_bias.ipynb."""
+    """Vectors of the words a model knows, the words found and the words missing (never dropped silently). Taught in notebooks/10_bias.ipynb."""
     found, missing = [], []
     for word in words:
         key = word.lower() if lower else word
@@ -62,19 +62,19 @@ def _unit(matrix: Any) -> np.ndarray:
 
 
 def association(W: Any, A: Any, B: Any) -> np.ndarray:
-    """s(w, A, B) = mean cos(w, a) - mean cos(w, b), for each row w of W. Taught in notebooks/08_bias.ipynb."""
+    """s(w, A, B) = mean cos(w, a) - mean cos(w, b), for each row w of W. Taught in notebooks/10_bias.ipynb."""
     w, a, b = _unit(W), _unit(A), _unit(B)
     return (w @ a.T).mean(axis=1) - (w @ b.T).mean(axis=1)
 
 
 def effect_size(X: Any, Y: Any, A: Any, B: Any) -> float:
-    """WEAT d: (mean s over X - mean s over Y) / sample std of s over X and Y together. Taught in notebooks/08_bias.ipynb."""
+    """WEAT d: (mean s over X - mean s over Y) / sample std of s over X and Y together. Taught in notebooks/10_bias.ipynb."""
     sx, sy = association(X, A, B), association(Y, A, B)
     return float((sx.mean() - sy.mean()) / np.concatenate([sx, sy]).std(ddof=1))
 
 
 def permutation_p_value(X: Any, Y: Any, A: Any, B: Any, n_permutations: int = 10_000, seed: int = 0) -> float:
-    """One-sided p: share of random equal-size re-splits of X and Y with a mean difference at least as large (+1 smoothing). Taught in notebooks/08_bias.ipynb."""
+    """One-sided p: share of random equal-size re-splits of X and Y with a mean difference at least as large (+1 smoothing). Taught in notebooks/10_bias.ipynb."""
     sx, sy = association(X, A, B), association(Y, A, B)
     s = np.concatenate([sx, sy])
     observed = sx.mean() - sy.mean()
@@ -96,14 +96,14 @@ class WeatResult:
 
 
 def weat(X: Any, Y: Any, A: Any, B: Any, n_permutations: int = 10_000, seed: int = 0) -> WeatResult:
-    """WEAT on four matrices of vectors (rows): d and permutation p. Taught in notebooks/08_bias.ipynb."""
+    """WEAT on four matrices of vectors (rows): d and permutation p. Taught in notebooks/10_bias.ipynb."""
     sizes = tuple(len(np.atleast_2d(m)) for m in (X, Y, A, B))
     difference = float(association(X, A, B).mean() - association(Y, A, B).mean())
     return WeatResult(effect_size(X, Y, A, B), permutation_p_value(X, Y, A, B, n_permutations, seed), difference, sizes)  # type: ignore[arg-type]
 
 
 def weat_words(kv: Any, test: dict[str, Any], n_permutations: int = 10_000, seed: int = 0) -> WeatResult:
-    """WEAT on a test of load_weat_tests() with a model's word vectors; missing words are reported. Taught in notebooks/08_bias.ipynb."""
+    """WEAT on a test of load_weat_tests() with a model's word vectors; missing words are reported. Taught in notebooks/10_bias.ipynb."""
     mats, missing = [], {}
     for key in "XYAB":
         m, _, miss = lookup(kv, test[key])
@@ -115,7 +115,7 @@ def weat_words(kv: Any, test: dict[str, Any], n_permutations: int = 10_000, seed
 
 
 def weat_table(kv: Any, tests: dict[str, dict[str, Any]], n_permutations: int = 10_000, seed: int = 0) -> pd.DataFrame:
-    """Our d and p for each test beside the published d (labelled as published). Taught in notebooks/08_bias.ipynb."""
+    """Our d and p for each test beside the published d (labelled as published). Taught in notebooks/10_bias.ipynb."""
     import pandas as pd
 
     rows = []
@@ -130,7 +130,7 @@ def weat_table(kv: Any, tests: dict[str, dict[str, Any]], n_permutations: int = 
 
 # ---------------------------------------------------------------- bias direction
 def pair_vectors(kv: Any, pairs: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
-    """Unit vectors of the two sides of each pair; an unknown word raises with suggestions. Taught in notebooks/08_bias.ipynb."""
+    """Unit vectors of the two sides of each pair; an unknown word raises with suggestions. Taught in notebooks/10_bias.ipynb."""
     from course_utils.models import word_vector
 
     left = _unit(np.stack([word_vector(kv, a.lower()) for a, _ in pairs]))
@@ -139,7 +139,7 @@ def pair_vectors(kv: Any, pairs: Sequence[Sequence[str]]) -> tuple[np.ndarray, n
 
 
 def bias_direction(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """First principal component of the pair-centred vectors (Bolukbasi et al. 2016), signed towards `left`; also explained-variance ratios. Taught in notebooks/08_bias.ipynb."""
+    """First principal component of the pair-centred vectors (Bolukbasi et al. 2016), signed towards `left`; also explained-variance ratios. Taught in notebooks/10_bias.ipynb."""
     from sklearn.decomposition import PCA
 
     left, right = _unit(left), _unit(right)
@@ -152,20 +152,20 @@ def bias_direction(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def projection(vectors: Any, direction: np.ndarray) -> np.ndarray:
-    """Cosine of each row with the direction (its signed projection after unit-normalising). Taught in notebooks/08_bias.ipynb."""
+    """Cosine of each row with the direction (its signed projection after unit-normalising). Taught in notebooks/10_bias.ipynb."""
     return _unit(vectors) @ (direction / np.linalg.norm(direction))
 
 
 # ---------------------------------------------------------------- hard debiasing
 def neutralize(vectors: Any, direction: np.ndarray) -> np.ndarray:
-    """Remove each row's component along the direction, then unit-normalise (hard debias, step 1). Taught in notebooks/08_bias.ipynb."""
+    """Remove each row's component along the direction, then unit-normalise (hard debias, step 1). Taught in notebooks/10_bias.ipynb."""
     g = direction / np.linalg.norm(direction)
     v = _unit(vectors)
     return _unit(v - np.outer(v @ g, g))
 
 
 def equalize(a: Any, b: Any, direction: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Make a pair differ only along the direction, same length, equidistant from every neutral word (hard debias, step 2). Taught in notebooks/08_bias.ipynb."""
+    """Make a pair differ only along the direction, same length, equidistant from every neutral word (hard debias, step 2). Taught in notebooks/10_bias.ipynb."""
     g = direction / np.linalg.norm(direction)
     a, b = _unit(a)[0], _unit(b)[0]
     mu = (a + b) / 2
@@ -176,7 +176,7 @@ def equalize(a: Any, b: Any, direction: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 
 def keyed_vectors(words: Sequence[str], matrix: np.ndarray) -> KeyedVectors:
-    """Wrap a matrix and its words as gensim KeyedVectors (for the benchmarks). Taught in notebooks/08_bias.ipynb."""
+    """Wrap a matrix and its words as gensim KeyedVectors (for the benchmarks). Taught in notebooks/10_bias.ipynb."""
     from gensim.models import KeyedVectors
 
     if len(words) != len(matrix):
@@ -189,14 +189,14 @@ def keyed_vectors(words: Sequence[str], matrix: np.ndarray) -> KeyedVectors:
 
 
 def neutral_words(kv: Any, gender_specific: Iterable[str], restrict: int = 50_000) -> list[str]:
-    """Lower-case alphabetic words among the `restrict` most frequent that are not gender-specific. Taught in notebooks/08_bias.ipynb."""
+    """Lower-case alphabetic words among the `restrict` most frequent that are not gender-specific. Taught in notebooks/10_bias.ipynb."""
     specific = {w.lower() for w in gender_specific}
     return [w for w in kv.index_to_key[:restrict] if WORD_RE.match(w) and w not in specific]
 
 
 def hard_debias(kv: Any, direction: np.ndarray, gender_specific: Iterable[str],
                 equalize_pairs: Sequence[Sequence[str]], restrict: int = 50_000) -> KeyedVectors:
-    """Hard debiasing (Bolukbasi et al. 2016): unit-normalise, neutralise the neutral words, equalise the pairs. Taught in notebooks/08_bias.ipynb."""
+    """Hard debiasing (Bolukbasi et al. 2016): unit-normalise, neutralise the neutral words, equalise the pairs. Taught in notebooks/10_bias.ipynb."""
     matrix = np.asarray(kv.vectors, dtype=np.float32)
     matrix = matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
     rows = [kv.key_to_index[w] for w in neutral_words(kv, gender_specific, restrict)]
@@ -211,14 +211,14 @@ def hard_debias(kv: Any, direction: np.ndarray, gender_specific: Iterable[str],
 
 # ---------------------------------------------------------------- Gonen & Goldberg (2019)
 def most_biased(kv: Any, direction: np.ndarray, words: Sequence[str], n: int = 500) -> tuple[list[str], list[str]]:
-    """The n words with the most positive and the n with the most negative projection. Taught in notebooks/08_bias.ipynb."""
+    """The n words with the most positive and the n with the most negative projection. Taught in notebooks/10_bias.ipynb."""
     proj = projection(np.stack([kv[w] for w in words]), direction)
     order = np.argsort(proj, kind="stable")
     return [words[i] for i in order[::-1][:n]], [words[i] for i in order[:n]]
 
 
 def cluster_accuracy(vectors: np.ndarray, labels: np.ndarray, seed: int = 0) -> float:
-    """k-means (k=2) on the vectors; share of words whose cluster matches their label (best of both matchings). Taught in notebooks/08_bias.ipynb."""
+    """k-means (k=2) on the vectors; share of words whose cluster matches their label (best of both matchings). Taught in notebooks/10_bias.ipynb."""
     from sklearn.cluster import KMeans
 
     clusters = KMeans(n_clusters=2, n_init=10, random_state=seed).fit_predict(_unit(vectors))
@@ -228,7 +228,7 @@ def cluster_accuracy(vectors: np.ndarray, labels: np.ndarray, seed: int = 0) -> 
 
 # ---------------------------------------------------------------- contextual models
 def sentences_from_templates(words: Sequence[str], templates: Sequence[str]) -> list[str]:
-    """Each word put into each template ('This is {}.'), word-major order (SEAT, May et al. 2019). Taught in notebooks/08_bias.ipynb."""
+    """Each word put into each template ('This is {}.'), word-major order (SEAT, May et al. 2019). Taught in notebooks/10_bias.ipynb."""
     if not templates or any("{}" not in t for t in templates):
         raise CourseError("Every template needs one '{}' where the word goes, e.g. 'This is {}.'.")
     return [t.format(w) for w in words for t in templates]
@@ -236,7 +236,7 @@ def sentences_from_templates(words: Sequence[str], templates: Sequence[str]) -> 
 
 def seat(encode: Callable[[list[str]], np.ndarray], test: dict[str, Any], templates: dict[str, Sequence[str]],
          n_permutations: int = 10_000, seed: int = 0) -> WeatResult:
-    """SEAT: WEAT over sentence embeddings of words put into templates; templates keyed by 'X','Y','A','B' or 'default'. Taught in notebooks/08_bias.ipynb."""
+    """SEAT: WEAT over sentence embeddings of words put into templates; templates keyed by 'X','Y','A','B' or 'default'. Taught in notebooks/10_bias.ipynb."""
     mats = []
     for key in "XYAB":
         sents = sentences_from_templates(test[key], templates.get(key, templates["default"]))
@@ -246,7 +246,7 @@ def seat(encode: Callable[[list[str]], np.ndarray], test: dict[str, Any], templa
 
 # ---------------------------------------------------------------- interactive explorer
 def explore(kv: Any, targets: str, attribute_a: str, attribute_b: str, direction: np.ndarray | None = None) -> pd.DataFrame:
-    """For each target word: s(w, A, B) and (optionally) its projection on a direction; missing words listed. Taught in notebooks/08_bias.ipynb."""
+    """For each target word: s(w, A, B) and (optionally) its projection on a direction; missing words listed. Taught in notebooks/10_bias.ipynb."""
     import pandas as pd
 
     def words(text: str, what: str) -> list[str]:
@@ -268,7 +268,7 @@ def explore(kv: Any, targets: str, attribute_a: str, attribute_b: str, direction
 
 
 def bias_explorer(kv: Any, directions: dict[str, np.ndarray], tests: dict[str, dict[str, Any]]) -> Any:
-    """An ipywidgets explorer: pick or type word sets and a direction, see associations and projections. Taught in notebooks/08_bias.ipynb."""
+    """An ipywidgets explorer: pick or type word sets and a direction, see associations and projections. Taught in notebooks/10_bias.ipynb."""
     import ipywidgets as widgets
     from IPython.display import display
 

@@ -1,4 +1,4 @@
-"""Choosing an embedding model: cost beside quality, and any sentence-transformers name on the suite. Taught in notebooks/06_choosing_models.ipynb."""
+"""Choosing an embedding model: cost beside quality, and any sentence-transformers name on the suite. Taught in notebooks/07_choosing_models.ipynb."""
 
 from __future__ import annotations
 
@@ -20,14 +20,14 @@ LARGE_MODEL_MB = 500.0
 
 
 def rss_mb() -> float:
-    """Resident memory of this process now, in MB. Taught in notebooks/06_choosing_models.ipynb."""
+    """Resident memory of this process now, in MB. Taught in notebooks/07_choosing_models.ipynb."""
     import psutil
 
     return psutil.Process(os.getpid()).memory_info().rss / 2**20
 
 
 def folder_size_mb(path: str | os.PathLike[str]) -> float:
-    """Total size of the files under a folder (or of one file), in MB. Taught in notebooks/06_choosing_models.ipynb."""
+    """Total size of the files under a folder (or of one file), in MB. Taught in notebooks/07_choosing_models.ipynb."""
     root = Path(path)
     if not root.exists():
         raise CourseError(f"{root} does not exist: pass a model file or folder.")
@@ -36,14 +36,14 @@ def folder_size_mb(path: str | os.PathLike[str]) -> float:
 
 
 def saved_size_mb(save: Callable[[str], Any], filename: str = "model") -> float:
-    """Size on disk of whatever save(path) writes (gensim's model.save, SentenceTransformer.save). Taught in notebooks/06_choosing_models.ipynb."""
+    """Size on disk of whatever save(path) writes (gensim's model.save, SentenceTransformer.save). Taught in notebooks/07_choosing_models.ipynb."""
     with tempfile.TemporaryDirectory() as folder:
         save(str(Path(folder) / filename))
         return folder_size_mb(folder)
 
 
 def throughput(encoder: TextEncoder, texts: Sequence[str], repeats: int = 1) -> float:
-    """Documents encoded per second (best of `repeats` runs over all texts). Taught in notebooks/06_choosing_models.ipynb."""
+    """Documents encoded per second (best of `repeats` runs over all texts). Taught in notebooks/07_choosing_models.ipynb."""
     if not texts:
         raise CourseError("throughput needs at least one text to encode.")
     best = float("inf")
@@ -55,7 +55,7 @@ def throughput(encoder: TextEncoder, texts: Sequence[str], repeats: int = 1) -> 
 
 
 def hub_download_mb(name: str) -> float | None:
-    """Size of a hub model's weight files in MB, asked from the hub before downloading (None when unknown). Taught in notebooks/06_choosing_models.ipynb."""
+    """Size of a hub model's weight files in MB, asked from the hub before downloading (None when unknown). Taught in notebooks/07_choosing_models.ipynb."""
     from huggingface_hub import HfApi
 
     info = HfApi().model_info(name, files_metadata=True)
@@ -65,7 +65,7 @@ def hub_download_mb(name: str) -> float | None:
 
 def evaluate_sentence_model(name: str = MINILM_NAME, tasks: Sequence[str] = DOCUMENT_TASKS, max_seq_length: int | None = None,
                             large_mb: float = LARGE_MODEL_MB) -> dict[str, float]:
-    """Load any sentence-transformers model by name and run the benchmark suite on it, with its costs. Taught in notebooks/06_choosing_models.ipynb.
+    """Load any sentence-transformers model by name and run the benchmark suite on it, with its costs. Taught in notebooks/07_choosing_models.ipynb.
 
     Offline only the bundled MiniLM works (any other name raises the course's OfflineError with the fix).
     Online, a hub model's size is checked first and a warning names the download and memory it needs.

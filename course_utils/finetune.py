@@ -1,4 +1,4 @@
-"""Fine-tuning helpers: Word2Vec continued training, contrastive MiniLM, end-to-end classifiers. Taught in notebooks/07_fine_tuning.ipynb.
+"""Fine-tuning helpers: Word2Vec continued training, contrastive MiniLM, end-to-end classifiers. Taught in notebooks/09_fine_tuning.ipynb.
 
 Three ways of adapting a pretrained representation to a domain or a task:
 - continue training gensim Word2Vec on new sentences (with the vocabulary update and its pitfalls);
@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # heavy imports stay out of import time
 
 
 def release_memory() -> None:
-    """Collect garbage and hand freed memory back to the system (glibc), so the next model fits in RAM. Taught in notebooks/07_fine_tuning.ipynb."""
+    """Collect garbage and hand freed memory back to the system (glibc), so the next model fits in RAM. Taught in notebooks/09_fine_tuning.ipynb."""
     import ctypes
     import sys
 
@@ -44,7 +44,7 @@ def release_memory() -> None:
 # ---------------------------------------------------------------- Word2Vec, continued
 def continue_word2vec(model: Word2Vec, sentences: Sequence[Sequence[str]], epochs: int = 5,
                       update_vocab: bool = True) -> Word2Vec:
-    """A copy of a trained Word2Vec trained further on new sentences. Taught in notebooks/07_fine_tuning.ipynb.
+    """A copy of a trained Word2Vec trained further on new sentences. Taught in notebooks/09_fine_tuning.ipynb.
 
     With ``update_vocab=True`` words of the new corpus that reach ``min_count`` *in the new corpus*
     are added (gensim's ``build_vocab(update=True)``); otherwise only known words are trained.
@@ -60,7 +60,7 @@ def continue_word2vec(model: Word2Vec, sentences: Sequence[Sequence[str]], epoch
 
 
 def vector_drift(before: Any, after: Any, words: Sequence[str]) -> np.ndarray:
-    """Cosine between each word's vector before and after further training (1 = unchanged). Taught in notebooks/07_fine_tuning.ipynb."""
+    """Cosine between each word's vector before and after further training (1 = unchanged). Taught in notebooks/09_fine_tuning.ipynb."""
     missing = [w for w in words if w not in before.key_to_index or w not in after.key_to_index]
     if missing:
         raise CourseError(f"{len(missing)} word(s) are not in both models, e.g. {missing[:3]}; pass words both know.")
@@ -72,7 +72,7 @@ def vector_drift(before: Any, after: Any, words: Sequence[str]) -> np.ndarray:
 # ---------------------------------------------------------------- pairs from Wikipedia
 def split_articles(articles: Sequence[Article], test_fraction: float = 0.5,
                    seed: int = 42) -> tuple[list[Article], list[Article]]:
-    """Shuffle articles and split them into (train, test): no article is on both sides. Taught in notebooks/07_fine_tuning.ipynb."""
+    """Shuffle articles and split them into (train, test): no article is on both sides. Taught in notebooks/09_fine_tuning.ipynb."""
     if not 0 < test_fraction < 1:
         raise CourseError(f"test_fraction must be between 0 and 1, got {test_fraction}.")
     usable = [a for a in articles if len(a.paragraphs) >= 2]
@@ -85,7 +85,7 @@ def split_articles(articles: Sequence[Article], test_fraction: float = 0.5,
 
 def same_article_pairs(articles: Sequence[Article], pairs_per_article: int = 4,
                        seed: int = 42) -> list[tuple[str, str, int]]:
-    """(paragraph, another paragraph of the same article, article index) positives. Taught in notebooks/07_fine_tuning.ipynb."""
+    """(paragraph, another paragraph of the same article, article index) positives. Taught in notebooks/09_fine_tuning.ipynb."""
     rng = np.random.default_rng(seed)
     pairs = []
     for index, article in enumerate(articles):
@@ -99,7 +99,7 @@ def same_article_pairs(articles: Sequence[Article], pairs_per_article: int = 4,
 
 
 def distinct_group_order(groups: Sequence[int], batch_size: int, seed: int = 42) -> list[int]:
-    """An order of the items such that every block of batch_size has no group twice (leftovers dropped). Taught in notebooks/07_fine_tuning.ipynb.
+    """An order of the items such that every block of batch_size has no group twice (leftovers dropped). Taught in notebooks/09_fine_tuning.ipynb.
 
     MultipleNegativesRankingLoss treats every other positive in the batch as a negative: two pairs
     of the same article in one batch would teach the model that they are unrelated.
@@ -123,7 +123,7 @@ def distinct_group_order(groups: Sequence[int], batch_size: int, seed: int = 42)
 
 def heldout_retrieval_task(articles: Sequence[Article], queries_per_article: int = 4,
                            seed: int = 0) -> tuple[RetrievalTask, np.ndarray]:
-    """Later paragraphs must find their article's 'title. lead' among the given articles. Taught in notebooks/07_fine_tuning.ipynb.
+    """Later paragraphs must find their article's 'title. lead' among the given articles. Taught in notebooks/09_fine_tuning.ipynb.
 
     Returns the task (one document per article) and, for each query, the index of its document.
     """
@@ -142,7 +142,7 @@ def heldout_retrieval_task(articles: Sequence[Article], queries_per_article: int
 
 def retrieval_scores(query_vectors: Any, document_vectors: Any, targets: np.ndarray,
                      ks: Sequence[int] = (1, 3)) -> dict[str, float]:
-    """Recall@k and MRR when query i's correct document is targets[i]. Taught in notebooks/07_fine_tuning.ipynb."""
+    """Recall@k and MRR when query i's correct document is targets[i]. Taught in notebooks/09_fine_tuning.ipynb."""
     sims = l2_normalize(query_vectors) @ l2_normalize(document_vectors).T
     correct = sims[np.arange(len(targets)), targets]
     ranks = 1 + np.sum(sims > correct[:, None], axis=1)  # as rank_of_correct, with the target off the diagonal
@@ -153,7 +153,7 @@ def retrieval_scores(query_vectors: Any, document_vectors: Any, targets: np.ndar
 
 # ---------------------------------------------------------------- sentence-transformers training
 def sentence_encoder_of(model: SentenceTransformer, batch_size: int = 32) -> Any:
-    """A text encoder (list[str] -> normalised numpy matrix) from a SentenceTransformer. Taught in notebooks/07_fine_tuning.ipynb."""
+    """A text encoder (list[str] -> normalised numpy matrix) from a SentenceTransformer. Taught in notebooks/09_fine_tuning.ipynb."""
 
     def encode(texts: list[str]) -> np.ndarray:
         return model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
@@ -184,7 +184,7 @@ def _sequential_sampler_class() -> type:
 def train_contrastive(model: SentenceTransformer, pairs: Sequence[tuple[str, str]], output_dir: str,
                       batch_size: int = 16, epochs: int = 1, learning_rate: float = 5e-5,
                       seed: int = 42, progress: bool = True, freeze_word_embeddings: bool = True) -> list[float]:
-    """Fine-tune in place with MultipleNegativesRankingLoss on (anchor, positive) pairs, in the given order; returns the loss per step. Taught in notebooks/07_fine_tuning.ipynb.
+    """Fine-tune in place with MultipleNegativesRankingLoss on (anchor, positive) pairs, in the given order; returns the loss per step. Taught in notebooks/09_fine_tuning.ipynb.
 
     Uses sentence-transformers' SentenceTransformerTrainer on the CPU, batches taken in order (build the
     order with distinct_group_order so in-batch negatives are true negatives), no checkpoints.
@@ -259,7 +259,7 @@ def finetune_classifier(body: SentenceTransformer, texts: Sequence[str], labels:
                         train_index: np.ndarray, test_index: np.ndarray, epochs: int = 4,
                         learning_rate: float = 5e-5, head_learning_rate: float = 1e-3, batch_size: int = 16,
                         seed: int = 0, freeze_word_embeddings: bool = True) -> pd.DataFrame:
-    """Train a copy of the transformer plus a linear head end to end; loss and accuracy per epoch. Taught in notebooks/07_fine_tuning.ipynb.
+    """Train a copy of the transformer plus a linear head end to end; loss and accuracy per epoch. Taught in notebooks/09_fine_tuning.ipynb.
 
     ``freeze_word_embeddings`` keeps the word-piece table fixed (half of MiniLM's weights; see train_contrastive).
     A plain torch loop (AdamW, cross-entropy): the transformer at learning_rate, the new head (random at

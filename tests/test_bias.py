@@ -1,4 +1,4 @@
-"""Tests of course_utils.bias (WEAT, bias direction, hard debiasing), taught in notebooks/08_bias.ipynb."""
+"""Tests of course_utils.bias (WEAT, bias direction, hard debiasing), taught in notebooks/10_bias.ipynb."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests for course_utils.choosing (notebooks/06_choosing_models.ipynb): sizes, throughput, any model name on the suite."""
+"""Tests for course_utils.choosing (notebooks/07_choosing_models.ipynb): sizes, throughput, any model name on the suite."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests for course_utils.finetune (notebooks/07_fine_tuning.ipynb): splits, pairs, batches, training moves the loss."""
+"""Tests for course_utils.finetune (notebooks/09_fine_tuning.ipynb): splits, pairs, batches, training moves the loss."""
 
 from __future__ import annotations
 

@@ -1,135 +1,100 @@
-"""Exercises of notebooks/07_fine_tuning.ipynb."""
+"""Exercises of notebooks/07_choosing_models.ipynb."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 import numpy as np
 
 from course_utils.exercises import Exercise, NotYet
 
-
-# ---------------------------------------------------------------- 07.1 new words
-def _new_words_context() -> dict[str, Any]:
-    from course_utils.data import load_lee_background
-    from course_utils.text import tokenize
-
-    old = Counter(t for doc in load_lee_background()[:150] for t in tokenize(doc))
-    return {"old_vocab": {w: i for i, w in enumerate(w for w, c in old.items() if c >= 3)},
-            "sentences": [tokenize(doc) for doc in load_lee_background()], "min_count": 3}
+DOC_COLUMNS = ["lee_pearson", "wiki_mrr", "20ng_accuracy", "polarity_accuracy"]
 
 
-def _solve_new_words(old_vocab: Any, sentences: Any, min_count: int) -> int:
-    counts = Counter(token for sentence in sentences for token in sentence)
-    return sum(1 for word, count in counts.items() if count >= min_count and word not in old_vocab)
-
-
-def _check_new_words(answer: Any, old_vocab: Any, sentences: Any, min_count: int) -> None:
-    if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
-        raise NotYet("give one integer: the number of words added.")
-    right = _solve_new_words(old_vocab, sentences, min_count)
-    counts = Counter(token for sentence in sentences for token in sentence)
-    if answer == sum(1 for word in counts if word not in old_vocab):
-        raise NotYet("you counted every unknown word; only words with at least min_count occurrences in the new corpus are added.")
-    if answer != right:
-        raise NotYet("count tokens with collections.Counter over all sentences, keep words with count >= min_count, "
-                     "and drop those already in old_vocab.")
-
-
-# ---------------------------------------------------------------- 07.2 batches without false negatives
-def _batches_context() -> dict[str, Any]:
-    return {"groups": [0, 0, 0, 1, 1, 1, 2, 2, 3, 3, 4, 5], "batch_size": 4}
-
-
-def _check_batches(answer: Any, groups: Any, batch_size: int) -> None:
-    order = [int(i) for i in answer]
-    if len(set(order)) != len(order) or any(not 0 <= i < len(groups) for i in order):
-        raise NotYet(f"give each index at most once, between 0 and {len(groups) - 1}.")
-    if len(order) % batch_size:
-        raise NotYet(f"the length must be a multiple of batch_size={batch_size}: drop the leftovers.")
-    if len(order) < 2 * batch_size:
-        raise NotYet(f"use at least {2 * batch_size} pairs: the articles with most pairs left should go first.")
-    for start in range(0, len(order), batch_size):
-        block = [groups[i] for i in order[start:start + batch_size]]
-        if len(set(block)) != len(block):
-            raise NotYet(f"the block starting at position {start} holds article(s) twice: {block}.")
-
-
-def _solve_batches(groups: Any, batch_size: int) -> list[int]:
-    remaining: dict[int, list[int]] = {}
-    for index, group in enumerate(groups):
-        remaining.setdefault(group, []).append(index)
-    order: list[int] = []
-    while sum(1 for items in remaining.values() if items) >= batch_size:
-        fullest = sorted((g for g in remaining if remaining[g]), key=lambda g: -len(remaining[g]))[:batch_size]
-        order.extend(remaining[g].pop() for g in fullest)
-    return order
-
-
-# ---------------------------------------------------------------- 07.3 early stopping
-def _history_context() -> dict[str, Any]:
+def _quality_context() -> dict[str, Any]:
+    """A small quality table shaped like the notebook's (the tests need no models)."""
     import pandas as pd
 
-    rows = []
-    for fold, best in enumerate([1, 2, 1]):
-        for epoch in range(5):
-            rows.append({"fold": fold, "epoch": epoch, "train_loss": 0.7 / (1 + epoch), "train_accuracy": 0.5 + 0.1 * epoch,
-                         "test_loss": 0.5 + 0.05 * (epoch - best) ** 2, "test_accuracy": 0.8 - 0.01 * abs(epoch - best)})
-    return {"history": pd.DataFrame(rows).set_index("fold")}
+    from course_utils.benchmarks import COLUMNS
+
+    nan = np.nan
+    rows = {
+        "binary BoW": [0.15, 0.26, 0.72, 0.55, nan, nan, nan, nan],
+        "TF-IDF": [0.44, 0.70, 0.79, 0.52, nan, nan, nan, nan],
+        "GloVe 6B 50d, averaged": [0.52, 0.55, 0.74, 0.60, 0.50, 0.26, 0.45, 0.49],
+        "MiniLM": [0.66, 0.89, 0.91, 0.72, nan, nan, nan, nan],
+    }
+    quality = pd.DataFrame(rows, index=COLUMNS).T
+    fixed = pd.DataFrame({"dimension": [1800, 1800, 50, 384], "disk_mb": [0.0, 0.0, 80.0, 87.0]}, index=list(rows))
+    return {"quality": quality, "fixed": fixed}
 
 
-def _solve_early_stopping(history: Any) -> list[int]:
-    flat = history.reset_index()
-    best_rows = flat.loc[flat.groupby("fold").test_loss.idxmin()]
-    return [int(epoch) for epoch in best_rows.epoch]
+# ---------------------------------------------------------------- 07.1 best per task
+def _solve_best(quality: Any, fixed: Any = None) -> dict[str, str]:
+    return {column: quality[column].idxmax() for column in DOC_COLUMNS}
 
 
-def _check_early_stopping(answer: Any, history: Any) -> None:
-    right = _solve_early_stopping(history)
-    given = [int(x) for x in answer]
-    if len(given) != len(right):
-        raise NotYet(f"give one epoch per fold: {len(right)} integers.")
-    flat = history.reset_index()
-    by_train = [int(e) for e in flat.loc[flat.groupby("fold").train_loss.idxmin()].epoch]
-    if given == by_train and given != right:
-        raise NotYet("that is the lowest *training* loss; look at the test_loss column.")
+def _check_best(answer: Any, quality: Any, fixed: Any = None) -> None:
+    if not isinstance(answer, dict):
+        raise NotYet("give a dict such as {'lee_pearson': 'MiniLM', ...}.")
+    right = _solve_best(quality)
+    if set(answer) != set(right):
+        raise NotYet(f"use exactly the four document columns as keys: {DOC_COLUMNS}.")
+    wrong = [c for c in DOC_COLUMNS if answer[c] != right[c]]
+    if wrong:
+        raise NotYet(f"not right for {wrong}; `quality[column].idxmax()` gives the best row of a column.")
+
+
+# ---------------------------------------------------------------- 07.2 TF-IDF vs GloVe
+def _solve_tfidf_wins(quality: Any, fixed: Any = None) -> list[str]:
+    tfidf, glove = quality.loc["TF-IDF"], quality.loc["GloVe 6B 50d, averaged"]
+    both = tfidf.notna() & glove.notna()
+    return sorted(tfidf.index[both & (tfidf > glove)])
+
+
+def _check_tfidf_wins(answer: Any, quality: Any, fixed: Any = None) -> None:
+    if isinstance(answer, str) or not hasattr(answer, "__iter__"):
+        raise NotYet("give a list of column names, e.g. ['wiki_mrr'].")
+    given = sorted(str(a) for a in answer)
+    right = _solve_tfidf_wins(quality)
     if given != right:
-        raise NotYet("group by fold (`history.reset_index().groupby('fold')`) and find the row with the smallest test_loss.")
+        raise NotYet("compare quality.loc['TF-IDF'] with quality.loc['GloVe 6B 50d, averaged'] column by column, "
+                     "skip columns where either is NaN, and sort the names.")
 
 
-# ---------------------------------------------------------------- 07.4 reading retrieval
-def _retrieval_context() -> dict[str, Any]:
-    return {"sims": np.array([[0.9, 0.2, 0.4], [0.8, 0.5, 0.6], [0.1, 0.7, 0.3]]), "targets": np.array([0, 2, 2])}
+# ---------------------------------------------------------------- 07.3 Pareto front
+def _solve_pareto(quality: Any, fixed: Any) -> list[str]:
+    score, size = quality["lee_pearson"], fixed["disk_mb"]
+    names = list(score.index)
+    front = []
+    for a in names:
+        dominated = any(score[b] >= score[a] and size[b] <= size[a] and (score[b] > score[a] or size[b] < size[a])
+                        for b in names if b != a)
+        if not dominated:
+            front.append(a)
+    return sorted(front)
 
 
-def _solve_mrr(sims: Any, targets: Any) -> float:
-    correct = sims[np.arange(len(targets)), targets]
-    ranks = 1 + np.sum(sims > correct[:, None], axis=1)
-    return float(np.mean(1.0 / ranks))
-
-
-def _check_mrr(answer: Any, sims: Any, targets: Any) -> None:
-    value = float(answer)
-    correct = sims[np.arange(len(targets)), targets]
-    ranks = 1 + np.sum(sims > correct[:, None], axis=1)
-    if abs(value - float(np.mean(ranks == 1))) < 1e-9 and abs(value - _solve_mrr(sims, targets)) > 1e-9:
-        raise NotYet("that is recall@1; MRR averages 1/rank, so a correct document in 2nd place still counts 0.5.")
-    if abs(value - _solve_mrr(sims, targets)) > 1e-6:
-        raise NotYet("rank of the correct document = 1 + number of documents with a higher similarity; average 1/rank.")
+def _check_pareto(answer: Any, quality: Any, fixed: Any) -> None:
+    if isinstance(answer, str) or not hasattr(answer, "__iter__"):
+        raise NotYet("give a list of representation names.")
+    given = sorted(str(a) for a in answer)
+    right = _solve_pareto(quality, fixed)
+    if given == sorted(quality.index):
+        raise NotYet("not every representation is on the front: look for one that another beats on both quality and size.")
+    if given != right:
+        raise NotYet("for each representation, look for another that is >= on lee_pearson and <= on disk_mb, and "
+                     "strictly better on one of them; keep those for which none exists.")
 
 
 EXERCISES = [
-    Exercise(id="07.1", title="How many Lee-background words does build_vocab(update=True) add?",
-             check=_check_new_words, solution=_solve_new_words, context=_new_words_context,
-             wrong=lambda old_vocab, sentences, min_count: len({t for s in sentences for t in s} - set(old_vocab))),
-    Exercise(id="07.2", title="Order pairs so no batch holds the same article twice",
-             check=_check_batches, solution=_solve_batches, context=_batches_context,
-             wrong=lambda groups, batch_size: list(range(len(groups)))),
-    Exercise(id="07.3", title="Early stopping: the epoch with the lowest test loss per fold",
-             check=_check_early_stopping, solution=_solve_early_stopping, context=_history_context,
-             wrong=lambda history: [int(history.epoch.max())] * history.index.nunique()),
-    Exercise(id="07.4", title="Mean reciprocal rank from a similarity matrix",
-             check=_check_mrr, solution=_solve_mrr, context=_retrieval_context,
-             wrong=lambda sims, targets: float(np.mean(sims.argmax(axis=1) == targets))),
+    Exercise(id="07.1", title="The best representation for each document task", check=_check_best,
+             solution=_solve_best, context=_quality_context,
+             wrong=lambda quality, fixed=None: dict.fromkeys(DOC_COLUMNS, quality.index[0])),
+    Exercise(id="07.2", title="Where TF-IDF beats averaged GloVe", check=_check_tfidf_wins,
+             solution=_solve_tfidf_wins, context=_quality_context,
+             wrong=lambda quality, fixed=None: sorted(quality.columns)),
+    Exercise(id="07.3", title="The Pareto front of quality and size", check=_check_pareto,
+             solution=_solve_pareto, context=_quality_context,
+             wrong=lambda quality, fixed: sorted(quality.index)),
 ]

@@ -1,4 +1,4 @@
-"""Exercises of notebooks/08_bias.ipynb."""
+"""Exercises of notebooks/10_bias.ipynb."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def _context() -> dict[str, Any]:
     return {"kv": kv, "tests": bias.load_weat_tests(), "g": g, "professions": lists["professions"]}
 
 
-# ---------------------------------------------------------------- 08.1 association of one word
+# ---------------------------------------------------------------- 10.1 association of one word
 def _s_rose(kv: Any, tests: dict[str, Any]) -> float:
     def unit(m: np.ndarray) -> np.ndarray:
         return m / np.linalg.norm(m, axis=-1, keepdims=True)
@@ -54,7 +54,7 @@ def _wrong_s_rose(kv: Any, tests: dict[str, Any], **_: Any) -> float:
     return float(np.mean([w @ kv[x] / np.linalg.norm(kv[x]) for x in tests["WEAT1"]["A"]]))
 
 
-# ---------------------------------------------------------------- 08.2 most female-leaning profession
+# ---------------------------------------------------------------- 10.2 most female-leaning profession
 def _projections(kv: Any, g: np.ndarray, professions: list[str]) -> dict[str, float]:
     return {p: float(kv[p] @ g / np.linalg.norm(kv[p])) for p in professions}
 
@@ -81,7 +81,7 @@ def _wrong_female_profession(kv: Any, g: np.ndarray, professions: list[str], **_
     return min(proj, key=proj.get)
 
 
-# ---------------------------------------------------------------- 08.3 neutralise by hand
+# ---------------------------------------------------------------- 10.3 neutralise by hand
 def _check_neutral_nurse(answer: Any, kv: Any, g: np.ndarray, **_: Any) -> None:
     v = np.asarray(answer, dtype=np.float64)
     if v.shape != (len(g),):
@@ -104,7 +104,7 @@ def _solve_neutral_nurse(kv: Any, g: np.ndarray, **_: Any) -> np.ndarray:
 
 EXERCISES = [
     Exercise(
-        id="08.1",
+        id="10.1",
         title="The association s('rose', pleasant, unpleasant) in GloVe",
         check=_check_s_rose,
         solution=_solve_s_rose,
@@ -112,7 +112,7 @@ EXERCISES = [
         wrong=_wrong_s_rose,
     ),
     Exercise(
-        id="08.2",
+        id="10.2",
         title="Which profession leans furthest towards the female side of the gender direction?",
         check=_check_female_profession,
         solution=_solve_female_profession,
@@ -120,7 +120,7 @@ EXERCISES = [
         wrong=_wrong_female_profession,
     ),
     Exercise(
-        id="08.3",
+        id="10.3",
         title="Neutralise 'nurse' by hand: remove its component along g",
         check=_check_neutral_nurse,
         solution=_solve_neutral_nurse,
