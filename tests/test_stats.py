@@ -1,0 +1,70 @@
+"""Bootstrap intervals and paired comparisons (course_utils.stats)."""
+
+import numpy as np
+import pytest
+
+from course_utils import stats
+from course_utils.errors import CourseError
+
+
+def test_mean_interval_covers_the_mean_and_shrinks_with_more_items():
+    rng = np.random.default_rng(1)
+    small = stats.mean_interval(rng.random(20))
+    large = stats.mean_interval(rng.random(2000))
+    assert small.low < small.estimate < small.high
+    assert large.width < small.width / 5
+    assert abs(large.estimate - 0.5) < 0.03
+
+
+def test_interval_is_reproducible_for_a_seed_and_formats_rounded():
+    values = np.arange(10.0)
+    assert stats.mean_interval(values, seed=3) == stats.mean_interval(values, seed=3)
+    assert str(stats.mean_interval(values)).startswith("4.500 [")
+    assert f"{stats.mean_interval(values):.1f}".startswith("4.5 [")
+
+
+def test_paired_comparison_sees_a_small_consistent_gain_that_unpaired_intervals_miss():
+    rng = np.random.default_rng(0)
+    base = rng.random(100)
+    better = base + 0.02  # every item 0.02 better: invisible in the unpaired intervals, clear when paired
+    a, b = stats.mean_interval(better), stats.mean_interval(base)
+    assert a.low < b.high  # the unpaired intervals overlap
+    comparison = stats.compare_means(better, base)
+    assert comparison.differs and comparison.verdict == "a is better"
+    assert comparison.difference == pytest.approx(0.02)
+
+
+def test_no_difference_is_within_noise():
+    rng = np.random.default_rng(0)
+    x = rng.random(60)
+    noise = x + rng.normal(0, 0.5, 60)
+    noise2 = x + rng.normal(0, 0.5, 60)
+    comparison = stats.compare_correlations(noise, noise2, x)
+    assert not comparison.differs and comparison.verdict == "within noise"
+    assert "within noise" in str(comparison)
+
+
+def test_correlation_interval_matches_scipy_estimate():
+    from scipy.stats import spearmanr
+
+    rng = np.random.default_rng(2)
+    x, y = rng.random(50), rng.random(50)
+    interval = stats.correlation_interval(x, y)
+    assert interval.estimate == pytest.approx(spearmanr(x, y).statistic)
+    assert interval.low < interval.estimate < interval.high
+
+
+@pytest.mark.parametrize("call, fragment", [
+    (lambda: stats.mean_interval([1.0, float("nan"), 2.0]), "NaN"),
+    (lambda: stats.mean_interval("0.5"), "not a string"),
+    (lambda: stats.mean_interval([1.0]), "at least 2"),
+    (lambda: stats.compare_means([1, 2, 3], [1, 2]), "same items"),
+    (lambda: stats.correlation_interval([1, 2, 3], [1, 2, 3], method="kendall"), "method"),
+    (lambda: stats.mean_interval([1, 2, 3], n_resamples=0), "n_resamples"),
+    (lambda: stats.mean_interval([1, 2, 3], level=95), "level"),
+    (lambda: stats.correlation_interval([1, 1, 1, 1], [1, 2, 3, 4], method="pearson"), "NaN or constant"),
+    (lambda: stats.bootstrap_interval("mean", 10), "function"),
+])
+def test_bad_input_gets_one_clear_sentence(call, fragment):
+    with pytest.raises(CourseError, match=fragment):
+        call()
