@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from course_utils.errors import CourseError, UnknownNameError
+from course_utils.errors import CourseError, UnknownNameError, require_texts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,8 +41,17 @@ def load_gender_lists(path: Path | None = None) -> dict[str, Any]:
     return json.loads(Path(path or DATA_DIR / "gender_word_lists.json").read_text(encoding="utf-8"))
 
 
+def require_words(words: object, what: str = "words") -> list[str]:
+    """A list of words, refused in one sentence if it is one string, empty or not all strings. Taught in notebooks/10_bias.ipynb."""
+    if isinstance(words, str):
+        raise CourseError(f"{what} must be a list of words, not one string (it would be read letter by letter): "
+                          f"write [{words[:30]!r}].")
+    return require_texts(words, what)
+
+
 def lookup(kv: Any, words: Iterable[str], lower: bool = True) -> tuple[np.ndarray, list[str], list[str]]:
     """Vectors of the words a model knows, the words found and the words missing (never dropped silently). Taught in notebooks/10_bias.ipynb."""
+    words = require_words(words)
     found, missing = [], []
     for word in words:
         key = word.lower() if lower else word
@@ -55,6 +64,9 @@ def lookup(kv: Any, words: Iterable[str], lower: bool = True) -> tuple[np.ndarra
 # ---------------------------------------------------------------- WEAT
 def _unit(matrix: Any) -> np.ndarray:
     m = np.atleast_2d(np.asarray(matrix, dtype=np.float64))
+    if not np.all(np.isfinite(m)):
+        raise CourseError("A vector contains NaN or infinite values, so no cosine can be computed: "
+                          "check how it was made (e.g. a division by zero) and remove it.")
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     if np.any(norms == 0):
         raise CourseError("A zero vector has no direction, so its cosine similarity is undefined: remove it.")
@@ -70,11 +82,22 @@ def association(W: Any, A: Any, B: Any) -> np.ndarray:
 def effect_size(X: Any, Y: Any, A: Any, B: Any) -> float:
     """WEAT d: (mean s over X - mean s over Y) / sample std of s over X and Y together. Taught in notebooks/10_bias.ipynb."""
     sx, sy = association(X, A, B), association(Y, A, B)
-    return float((sx.mean() - sy.mean()) / np.concatenate([sx, sy]).std(ddof=1))
+    spread = np.concatenate([sx, sy]).std(ddof=1)
+    if not spread > 0:
+        raise CourseError("Every target word has the same association s, so d (a gap divided by the spread of s) is "
+                          "undefined: check that X and Y hold different words, at least 2 in all.")
+    return float((sx.mean() - sy.mean()) / spread)
+
+
+def _require_count(n: object, what: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise CourseError(f"{what} must be a whole number of at least 1 (e.g. 10_000), got {n!r}.")
+    return int(n)
 
 
 def permutation_p_value(X: Any, Y: Any, A: Any, B: Any, n_permutations: int = 10_000, seed: int = 0) -> float:
     """One-sided p: share of random equal-size re-splits of X and Y with a mean difference at least as large (+1 smoothing). Taught in notebooks/10_bias.ipynb."""
+    n_permutations = _require_count(n_permutations, "n_permutations")
     sx, sy = association(X, A, B), association(Y, A, B)
     s = np.concatenate([sx, sy])
     observed = sx.mean() - sy.mean()
@@ -84,44 +107,75 @@ def permutation_p_value(X: Any, Y: Any, A: Any, B: Any, n_permutations: int = 10
     return float((np.sum(stats >= observed - 1e-12) + 1) / (n_permutations + 1))
 
 
+def effect_size_interval(X: Any, Y: Any, A: Any, B: Any, n_boot: int = 2_000, seed: int = 0,
+                         level: float = 0.95) -> tuple[float, float]:
+    """Percentile bootstrap interval of d, resampling the words of all four sets (how much d depends on the word lists). Taught in notebooks/10_bias.ipynb."""
+    n_boot = _require_count(n_boot, "n_boot")
+    if not 0 < level < 1:
+        raise CourseError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}.")
+    x, y, a, b = _unit(X), _unit(Y), _unit(A), _unit(B)
+    if min(len(x), len(y), len(a), len(b)) < 2:
+        raise CourseError("Each of the four sets needs at least 2 words for a bootstrap interval.")
+    cx_a, cx_b, cy_a, cy_b = x @ a.T, x @ b.T, y @ a.T, y @ b.T  # cosines, computed once
+    rng = np.random.default_rng(seed)
+    values = np.empty(n_boot)
+    for k in range(n_boot):
+        ix, iy = rng.integers(len(x), size=len(x)), rng.integers(len(y), size=len(y))
+        ia, ib = rng.integers(len(a), size=len(a)), rng.integers(len(b), size=len(b))
+        sx = cx_a[np.ix_(ix, ia)].mean(1) - cx_b[np.ix_(ix, ib)].mean(1)
+        sy = cy_a[np.ix_(iy, ia)].mean(1) - cy_b[np.ix_(iy, ib)].mean(1)
+        spread = np.concatenate([sx, sy]).std(ddof=1)
+        values[k] = (sx.mean() - sy.mean()) / spread if spread > 0 else np.nan
+    values = values[np.isfinite(values)]
+    tail = (1 - level) / 2 * 100
+    return float(np.percentile(values, tail)), float(np.percentile(values, 100 - tail))
+
+
 @dataclass(frozen=True)
 class WeatResult:
-    """One WEAT: effect size d, one-sided p-value, raw mean difference of s, set sizes, words missing from the vocabulary."""
+    """One WEAT: effect size d, one-sided p-value, raw mean difference of s, set sizes, missing words, bootstrap interval of d."""
 
     d: float
     p: float
     difference: float
     sizes: tuple[int, int, int, int]
     missing: dict[str, list[str]] = field(default_factory=dict)
+    d_interval: tuple[float, float] | None = None
 
 
-def weat(X: Any, Y: Any, A: Any, B: Any, n_permutations: int = 10_000, seed: int = 0) -> WeatResult:
-    """WEAT on four matrices of vectors (rows): d and permutation p. Taught in notebooks/10_bias.ipynb."""
+def weat(X: Any, Y: Any, A: Any, B: Any, n_permutations: int = 10_000, seed: int = 0, n_boot: int = 0) -> WeatResult:
+    """WEAT on four matrices of vectors (rows): d, permutation p and (n_boot > 0) a bootstrap interval of d. Taught in notebooks/10_bias.ipynb."""
     sizes = tuple(len(np.atleast_2d(m)) for m in (X, Y, A, B))
+    p = permutation_p_value(X, Y, A, B, n_permutations, seed)  # validates the vectors and the count first
     difference = float(association(X, A, B).mean() - association(Y, A, B).mean())
-    return WeatResult(effect_size(X, Y, A, B), permutation_p_value(X, Y, A, B, n_permutations, seed), difference, sizes)  # type: ignore[arg-type]
+    interval = effect_size_interval(X, Y, A, B, n_boot, seed) if n_boot else None
+    return WeatResult(effect_size(X, Y, A, B), p, difference, sizes, {}, interval)  # type: ignore[arg-type]
 
 
-def weat_words(kv: Any, test: dict[str, Any], n_permutations: int = 10_000, seed: int = 0) -> WeatResult:
+def weat_words(kv: Any, test: dict[str, Any], n_permutations: int = 10_000, seed: int = 0, n_boot: int = 0) -> WeatResult:
     """WEAT on a test of load_weat_tests() with a model's word vectors; missing words are reported. Taught in notebooks/10_bias.ipynb."""
     mats, missing = [], {}
     for key in "XYAB":
-        m, _, miss = lookup(kv, test[key])
+        if key not in test:
+            raise CourseError(f"The test has no word set {key!r}: give a dict with lists under 'X', 'Y', 'A' and 'B'.")
+        m, _, miss = lookup(kv, require_words(test[key], f"test[{key!r}]"))
         mats.append(m)
         if miss:
-            missing[test[f"{key}_name"]] = miss
-    result = weat(*mats, n_permutations=n_permutations, seed=seed)
-    return WeatResult(result.d, result.p, result.difference, result.sizes, missing)
+            missing[test.get(f"{key}_name", key)] = miss
+    result = weat(*mats, n_permutations=n_permutations, seed=seed, n_boot=n_boot)
+    return WeatResult(result.d, result.p, result.difference, result.sizes, missing, result.d_interval)
 
 
-def weat_table(kv: Any, tests: dict[str, dict[str, Any]], n_permutations: int = 10_000, seed: int = 0) -> pd.DataFrame:
-    """Our d and p for each test beside the published d (labelled as published). Taught in notebooks/10_bias.ipynb."""
+def weat_table(kv: Any, tests: dict[str, dict[str, Any]], n_permutations: int = 10_000, seed: int = 0,
+               n_boot: int = 0) -> pd.DataFrame:
+    """Our d (with a bootstrap interval if n_boot > 0) and p for each test beside the published d. Taught in notebooks/10_bias.ipynb."""
     import pandas as pd
 
     rows = []
     for name, test in tests.items():
-        r = weat_words(kv, test, n_permutations, seed)
-        rows.append({"test": name, "what": test["name"], "d (ours)": round(r.d, 2), "p (ours)": round(r.p, 4),
+        r = weat_words(kv, test, n_permutations, seed, n_boot)
+        interval = {"d 95% interval": f"{r.d_interval[0]:.2f} to {r.d_interval[1]:.2f}"} if r.d_interval else {}
+        rows.append({"test": name, "what": test["name"], "d (ours)": round(r.d, 2), **interval, "p (ours)": round(r.p, 4),
                      "mean s gap (ours)": round(r.difference, 3),
                      "d published (GloVe 840B)": test["published_d"], "words used": "/".join(map(str, r.sizes)),
                      "missing": "; ".join(f"{k}: {', '.join(v)}" for k, v in r.missing.items()) or "-"})
@@ -133,6 +187,10 @@ def pair_vectors(kv: Any, pairs: Sequence[Sequence[str]]) -> tuple[np.ndarray, n
     """Unit vectors of the two sides of each pair; an unknown word raises with suggestions. Taught in notebooks/10_bias.ipynb."""
     from course_utils.models import word_vector
 
+    if isinstance(pairs, str) or any(isinstance(p, str) or len(p) != 2 for p in pairs):
+        raise CourseError("pairs must be a list of word pairs, e.g. [('she', 'he'), ('woman', 'man')].")
+    if not len(pairs):
+        raise CourseError("pairs is empty: give at least one pair, e.g. [('she', 'he')].")
     left = _unit(np.stack([word_vector(kv, a.lower()) for a, _ in pairs]))
     right = _unit(np.stack([word_vector(kv, b.lower()) for _, b in pairs]))
     return left, right
@@ -190,7 +248,7 @@ def keyed_vectors(words: Sequence[str], matrix: np.ndarray) -> KeyedVectors:
 
 def neutral_words(kv: Any, gender_specific: Iterable[str], restrict: int = 50_000) -> list[str]:
     """Lower-case alphabetic words among the `restrict` most frequent that are not gender-specific. Taught in notebooks/10_bias.ipynb."""
-    specific = {w.lower() for w in gender_specific}
+    specific = {w.lower() for w in require_words(gender_specific, "gender_specific")}
     return [w for w in kv.index_to_key[:restrict] if WORD_RE.match(w) and w not in specific]
 
 
@@ -229,19 +287,25 @@ def cluster_accuracy(vectors: np.ndarray, labels: np.ndarray, seed: int = 0) -> 
 # ---------------------------------------------------------------- contextual models
 def sentences_from_templates(words: Sequence[str], templates: Sequence[str]) -> list[str]:
     """Each word put into each template ('This is {}.'), word-major order (SEAT, May et al. 2019). Taught in notebooks/10_bias.ipynb."""
-    if not templates or any("{}" not in t for t in templates):
+    words = require_words(words, "words")
+    templates = require_words(templates, "templates")
+    if any(t.count("{}") != 1 for t in templates):
         raise CourseError("Every template needs one '{}' where the word goes, e.g. 'This is {}.'.")
     return [t.format(w) for w in words for t in templates]
 
 
 def seat(encode: Callable[[list[str]], np.ndarray], test: dict[str, Any], templates: dict[str, Sequence[str]],
-         n_permutations: int = 10_000, seed: int = 0) -> WeatResult:
+         n_permutations: int = 10_000, seed: int = 0, n_boot: int = 0) -> WeatResult:
     """SEAT: WEAT over sentence embeddings of words put into templates; templates keyed by 'X','Y','A','B' or 'default'. Taught in notebooks/10_bias.ipynb."""
+    if not isinstance(templates, dict):
+        raise CourseError("templates must be a dict such as {'default': ['This is {}.']} (keys 'X', 'Y', 'A', 'B' override).")
     mats = []
     for key in "XYAB":
-        sents = sentences_from_templates(test[key], templates.get(key, templates["default"]))
+        if key not in templates and "default" not in templates:
+            raise CourseError(f"No templates for set {key!r}: add a 'default' entry, e.g. {{'default': ['This is {{}}.']}}.")
+        sents = sentences_from_templates(test[key], templates.get(key, templates.get("default")))
         mats.append(np.asarray(encode(sents), dtype=np.float64))
-    return weat(*mats, n_permutations=n_permutations, seed=seed)
+    return weat(*mats, n_permutations=n_permutations, seed=seed, n_boot=n_boot)
 
 
 # ---------------------------------------------------------------- interactive explorer
@@ -267,39 +331,58 @@ def explore(kv: Any, targets: str, attribute_a: str, attribute_b: str, direction
     return table
 
 
-def bias_explorer(kv: Any, directions: dict[str, np.ndarray], tests: dict[str, dict[str, Any]]) -> Any:
-    """An ipywidgets explorer: pick or type word sets and a direction, see associations and projections. Taught in notebooks/10_bias.ipynb."""
+def bias_explorer(spaces: Any, directions: dict[str, np.ndarray], tests: dict[str, dict[str, Any]]) -> Any:
+    """An ipywidgets explorer: pick vectors, word sets and a direction, see associations and projections. Taught in notebooks/10_bias.ipynb.
+
+    ``spaces`` is one KeyedVectors or a dict {name: KeyedVectors} (e.g. the original and the hard-debiased
+    vectors): the table is computed on the vectors picked, so "after debiasing" really reads debiased vectors.
+    The returned box keeps the table on show in ``box.current["table"]`` (for tests and for reuse).
+    """
     import ipywidgets as widgets
     from IPython.display import display
 
+    if not isinstance(spaces, dict):
+        spaces = {"vectors": spaces}
+    if not spaces:
+        raise UnknownNameError("Give at least one set of vectors, e.g. {'GloVe': kv, 'hard-debiased': debiased}.")
     if not directions:
         raise UnknownNameError("Give at least one direction, e.g. {'gender (she - he)': g}.")
+    if not tests:
+        raise UnknownNameError("Give at least one preset test, e.g. bias.load_weat_tests().")
     preset = widgets.Dropdown(options=list(tests), description="preset")
     boxes = {k: widgets.Textarea(layout=widgets.Layout(width="95%", height="48px"), description=d)
              for k, d in [("X", "targets"), ("A", "set A"), ("B", "set B")]}
+    space = widgets.Dropdown(options=list(spaces), description="vectors")
     direction = widgets.Dropdown(options=list(directions), description="direction")
     out = widgets.Output()
+    current: dict[str, Any] = {"table": None}
 
     def fill(_: Any = None) -> None:
         test = tests[preset.value]
-        boxes["X"].value = ", ".join(test["X"] + test["Y"])
+        boxes["X"].value = ", ".join(list(test["X"]) + list(test["Y"]))
         boxes["A"].value, boxes["B"].value = ", ".join(test["A"]), ", ".join(test["B"])
 
     def show(_: Any = None) -> None:
         out.clear_output()
         with out:
             try:
-                table = explore(kv, boxes["X"].value, boxes["A"].value, boxes["B"].value, directions[direction.value])
+                table = explore(spaces[space.value], boxes["X"].value, boxes["A"].value, boxes["B"].value,
+                                directions[direction.value])
             except CourseError as err:
+                current["table"] = None
                 print(err)
                 return
+            current["table"] = table
+            print(f"vectors: {space.value}; direction: {direction.value}")
             if table.attrs["missing"]:
                 print("not in the vocabulary:", ", ".join(table.attrs["missing"]))
             display(table)
 
     preset.observe(lambda change: (fill(), show()), names="value")
-    for w in (*boxes.values(), direction):
+    for w in (*boxes.values(), space, direction):
         w.observe(show, names="value")
     fill()
     show()
-    return widgets.VBox([preset, *boxes.values(), direction, out])
+    box = widgets.VBox([preset, *boxes.values(), space, direction, out])
+    box.current = current
+    return box

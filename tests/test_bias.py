@@ -202,3 +202,87 @@ def test_word_lists_are_consistent(gender):
         assert test["published_d"] > 0
     assert not set(gender["professions"]) & set(gender["gender_specific"])
     assert all(len(p) == 2 for p in gender["definitional_pairs"] + gender["equalize_pairs"])
+
+
+# ---------------------------------------------------------------- bad input is refused at the door (issue 12)
+@pytest.mark.parametrize("call", [
+    lambda kv: bias.lookup(kv, "nurse"),
+    lambda kv: bias.weat_words(kv, {"X": "rose", "Y": ["ant"], "A": ["love"], "B": ["filth"]}),
+    lambda kv: bias.neutral_words(kv, "she"),
+])
+def test_one_string_for_a_list_of_words_is_refused(glove, call):
+    with pytest.raises(CourseError, match="not one string"):
+        call(glove)
+
+
+def test_templates_refuse_a_string_for_a_list():
+    with pytest.raises(CourseError, match="not one string"):
+        bias.sentences_from_templates("rose", ["This is {}."])
+    with pytest.raises(CourseError, match="not one string"):
+        bias.sentences_from_templates(["rose"], "This is {}.")
+    with pytest.raises(CourseError, match="needs one"):
+        bias.sentences_from_templates(["rose"], ["{} and {}"])
+
+
+def test_nan_vectors_are_refused_not_turned_into_a_p_value():
+    X, Y, A, B = hand_made()
+    X = X.copy()
+    X[0, 0] = np.nan
+    for call in (bias.weat, bias.effect_size, bias.permutation_p_value):
+        with pytest.raises(CourseError, match="NaN"):
+            call(X, Y, A, B)
+
+
+@pytest.mark.parametrize("n", [0, -5, 2.5, True])
+def test_permutation_count_must_be_at_least_one(n):
+    X, Y, A, B = hand_made()
+    with pytest.raises(CourseError, match="n_permutations"):
+        bias.permutation_p_value(X, Y, A, B, n_permutations=n)
+    assert 0 < bias.permutation_p_value(X, Y, A, B, n_permutations=1) <= 1
+
+
+def test_identical_associations_give_no_effect_size():
+    A, B = np.array([[1.0, 0.0]]), np.array([[0.0, 1.0]])
+    same = np.array([[1.0, 1.0], [2.0, 2.0]])
+    with pytest.raises(CourseError, match="undefined"):
+        bias.effect_size(same, same, A, B)
+
+
+def test_pair_vectors_refuses_a_flat_list(glove):
+    with pytest.raises(CourseError, match="pairs"):
+        bias.pair_vectors(glove, ["she", "he"])
+
+
+# ---------------------------------------------------------------- spread of d
+def test_effect_size_interval_contains_d_and_widens_with_fewer_words():
+    rng = np.random.default_rng(0)
+    direction = rng.normal(size=20)
+    X = rng.normal(size=(30, 20)) + 0.5 * direction
+    Y = rng.normal(size=(30, 20)) - 0.5 * direction
+    A = rng.normal(size=(20, 20)) + direction
+    B = rng.normal(size=(20, 20)) - direction
+    d = bias.effect_size(X, Y, A, B)
+    low, high = bias.effect_size_interval(X, Y, A, B, n_boot=500, seed=0)
+    assert low < d < high and low > 0
+    low8, high8 = bias.effect_size_interval(X[:6], Y[:6], A[:4], B[:4], n_boot=500, seed=0)
+    assert high8 - low8 > high - low
+    assert bias.effect_size_interval(X, Y, A, B, n_boot=200, seed=3) == bias.effect_size_interval(X, Y, A, B, n_boot=200, seed=3)
+    r = bias.weat(X, Y, A, B, n_permutations=200, n_boot=200)
+    assert r.d_interval is not None and r.d_interval[0] < r.d < r.d_interval[1]
+
+
+# ---------------------------------------------------------------- the explorer reads the vectors it says it reads
+def test_explorer_after_debiasing_reads_the_debiased_vectors(glove, gender):
+    left, right = bias.pair_vectors(glove, gender["definitional_pairs"])
+    g, _ = bias.bias_direction(left, right)
+    deb = bias.hard_debias(glove, g, gender["gender_specific"], gender["equalize_pairs"], restrict=50_000)
+    tests = {"jobs": {"X": ["nurse", "engineer"], "Y": ["homemaker", "captain"], "A": ["she", "her"], "B": ["he", "his"]}}
+    box = bias.bias_explorer({"GloVe": glove, "hard-debiased": deb}, {"gender": g}, tests)
+    original = box.current["table"].set_index("word")
+    assert np.abs(original["projection"]).max() > 0.2
+    space = next(w for w in box.children if getattr(w, "description", "") == "vectors")
+    space.value = "hard-debiased"
+    after = box.current["table"].set_index("word")
+    np.testing.assert_allclose(after["projection"], 0, atol=1e-3)
+    expected = bias.explore(deb, "nurse engineer homemaker captain", "she her", "he his", g).set_index("word")
+    np.testing.assert_allclose(after.loc[expected.index, "s(w, A, B)"], expected["s(w, A, B)"])
