@@ -13,7 +13,10 @@ import inspect
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from course_utils.errors import UnknownNameError
 
@@ -40,7 +43,7 @@ class Exercise:
 
 @dataclass(frozen=True)
 class Feedback:
-    """What a check says: status is 'correct', 'not attempted' or 'not yet'."""
+    """What a check says: 'correct', 'not attempted', 'not yet', 'recorded' (a prediction) or 'notebook error'."""
 
     exercise: str
     status: str
@@ -52,11 +55,12 @@ class Feedback:
         return self.status == "correct"
 
     def __repr__(self) -> str:
-        icon = {"correct": "✅", "not attempted": "⏳", "not yet": "❌"}[self.status]
+        icon = {"correct": "✅", "not attempted": "⏳", "not yet": "❌", "recorded": "📝", "notebook error": "⚠️"}[self.status]
         return f"{icon} Exercise {self.exercise}: {self.message}"
 
     def _repr_html_(self) -> str:
-        colour = {"correct": "#1b7f3b", "not attempted": "#8a6d00", "not yet": "#b3261e"}[self.status]
+        colour = {"correct": "#1b7f3b", "not attempted": "#8a6d00", "not yet": "#b3261e", "recorded": "#1f4e99",
+                  "notebook error": "#6b3fa0"}[self.status]
         return f'<div style="color:{colour};font-size:1.05em">{html.escape(repr(self))}</div>'
 
 
@@ -74,18 +78,189 @@ def get_exercise(exercise_id: str) -> Exercise:
     raise UnknownNameError(f"Unknown exercise {exercise_id!r}; this notebook has: {ids}.")
 
 
+def _bind(exercise: Exercise, answer: Any, context: dict[str, Any]) -> str | None:
+    """None if check(answer, **context) fits the check's signature, else what the notebook got wrong."""
+    try:
+        inspect.signature(exercise.check).bind(answer, **context)
+    except TypeError as err:
+        wanted = [p for p in inspect.signature(exercise.check).parameters][1:]
+        given = sorted(context)
+        return (f"the notebook calls this check with {given or 'no context'}, but it needs {wanted} ({err}). "
+                "This is the notebook's mistake, not yours: please report it.")
+    return None
+
+
+def _learner_frame(err: BaseException) -> bool:
+    """True when the exception went through code of the learner's (a notebook cell), not only course or library code."""
+    import sys
+
+    outside = [str(Path(p).resolve()) for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}]
+    package = str(Path(__file__).resolve().parent)
+    tb = err.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if not filename.startswith("<"):
+            where = str(Path(filename).resolve())
+            if not where.startswith(package) and not any(where.startswith(o) for o in outside):
+                return True
+        tb = tb.tb_next
+    return False
+
+
 def check(exercise_id: str, answer: Any, **context: Any) -> Feedback:
-    """Check an answer: correct, not attempted yet (None or ...), or a hint. Taught in notebooks/00_welcome.ipynb."""
+    """Check an answer: correct, not attempted yet (None or ...), or a hint. Taught in notebooks/00_welcome.ipynb.
+
+    A context that does not fit the check is the notebook's error and is reported as such; an exception
+    raised inside the learner's own function is reported by name, never as a traceback.
+    """
     exercise = get_exercise(exercise_id)
     if answer is None or answer is Ellipsis:
-        return Feedback(exercise_id, "not attempted", "not attempted yet: replace None with your answer and run the cell again.")
+        return Feedback(exercise_id, "not attempted",
+                        "not attempted yet: replace None with your answer and run the cell again.")
+    problem = _bind(exercise, answer, context)
+    if problem:
+        return Feedback(exercise_id, "notebook error", problem)
     try:
         exercise.check(answer, **context)
     except NotYet as hint:
         return Feedback(exercise_id, "not yet", f"not yet. Hint: {hint}")
-    except (TypeError, ValueError, KeyError, IndexError, AttributeError) as err:
-        return Feedback(exercise_id, "not yet", f"not yet: your answer has the wrong type or shape ({type(err).__name__}: {err}).")
+    except Exception as err:  # noqa: BLE001 - any error in the learner's code becomes feedback, not a traceback
+        if _learner_frame(err):
+            return Feedback(exercise_id, "not yet",
+                            f"not yet: your code raised {type(err).__name__}: {err}. Fix it and run the cell again.")
+        if isinstance(err, (TypeError, ValueError, KeyError, IndexError, AttributeError)):
+            return Feedback(exercise_id, "not yet", "not yet: your answer has the wrong type or shape "
+                            f"({type(err).__name__}: {err}).")
+        raise
     return Feedback(exercise_id, "correct", "correct, well done!")
+
+
+# ---------------------------------------------------------------- answer readers for the checks
+def as_number(answer: Any, what: str = "a number", *, integer: bool = False) -> float:
+    """Read a number (int, float, numpy scalar, 0-d array); NaN, inf, bools and strings are refused.
+
+    With ``integer=True`` a float is accepted only if it is a whole number (2.0, not 2.9).
+    """
+    if isinstance(answer, (bool, np.bool_)) or isinstance(answer, str):
+        raise NotYet(f"give {what} as a number, not {type(answer).__name__} {answer!r}.")
+    if isinstance(answer, np.ndarray) and answer.size == 1:
+        answer = answer.reshape(-1)[0]
+    if hasattr(answer, "item") and not isinstance(answer, (int, float)):
+        try:
+            answer = answer.item()
+        except (TypeError, ValueError):
+            pass
+    if not isinstance(answer, (int, float, np.integer, np.floating)):
+        raise NotYet(f"give {what} as a number, not {type(answer).__name__}.")
+    value = float(answer)
+    if not np.isfinite(value):
+        raise NotYet(f"{what} must be a finite number, not {value}: check for a division by zero.")
+    if integer and value != round(value):
+        raise NotYet(f"{what} is a whole number (a count or an index), not {value}.")
+    return int(round(value)) if integer else value
+
+
+def close_to(answer: Any, right: float, decimals: int, what: str = "your answer") -> bool:
+    """True if a number equals `right` when both are rounded to `decimals` places (or is closer than that)."""
+    value = as_number(answer, what)
+    return abs(value - float(right)) <= 0.5 * 10 ** (-decimals) + 1e-12
+
+
+def as_vector(answer: Any, what: str = "the vector", *, dim: int | None = None, direction: bool = False) -> np.ndarray:
+    """Read a 1-D vector (list, tuple, array, tensor, Series); NaN/inf refused, and a zero vector where a direction is expected."""
+    if hasattr(answer, "detach"):
+        answer = answer.detach().cpu().numpy()
+    if isinstance(answer, str) or np.isscalar(answer):
+        raise NotYet(f"give {what} as a list or array of numbers.")
+    try:
+        vector = np.asarray(answer, dtype=float).reshape(-1) if np.ndim(answer) <= 2 else None
+    except (TypeError, ValueError):
+        vector = None
+    if vector is None or (np.ndim(answer) == 2 and 1 not in np.shape(answer)):
+        raise NotYet(f"give {what} as one row of numbers (a 1-D array).")
+    if dim is not None and vector.shape != (dim,):
+        raise NotYet(f"{what} must have {dim} numbers, yours has {vector.size}.")
+    if not np.all(np.isfinite(vector)):
+        raise NotYet(f"{what} holds NaN or infinite values: check for a division by zero.")
+    if direction and not np.linalg.norm(vector) > 1e-9:
+        raise NotYet(f"{what} is all zeros, which has no direction (its cosine with anything is undefined).")
+    return vector
+
+
+def as_items(answer: Any, what: str = "your answer") -> list[Any]:
+    """Read an ordered collection (list, tuple, array, Series, Index) as a list; one string counts as one item."""
+    if isinstance(answer, (str, int, float, np.integer, np.floating)) and not isinstance(answer, bool):
+        return [answer.item() if hasattr(answer, "item") else answer]
+    if isinstance(answer, dict):
+        raise NotYet(f"give {what} as a list, not a dict.")
+    if hasattr(answer, "tolist"):
+        answer = answer.tolist()
+    try:
+        items = list(answer)
+    except TypeError:
+        raise NotYet(f"give {what} as a list.") from None
+    return [item.item() if hasattr(item, "item") else item for item in items]
+
+
+def as_set(answer: Any, what: str = "your answer") -> set[Any]:
+    """Read an unordered collection (set, list, tuple, array, Series); one string counts as one item."""
+    if isinstance(answer, (set, frozenset)):
+        return set(answer)
+    return set(as_items(answer, what))
+
+
+def as_choice(answer: Any, options: dict[str, str]) -> str:
+    """Read a multiple-choice answer: the option's letter in any case ('b', 'B ') or its exact text."""
+    if not isinstance(answer, str):
+        raise NotYet(f"give the letter of one option as a string, e.g. {sorted(options)[0]!r}.")
+    key = answer.strip().lower()
+    lowered = {k.lower(): k for k in options}
+    if key in lowered:
+        return lowered[key]
+    for k, text in options.items():
+        if key == text.strip().lower():
+            return k
+    raise NotYet(f"choose one of {', '.join(repr(k) for k in options)}.")
+
+
+def call_learner(function: Any, *args: Any, what: str = "your function", **kwargs: Any) -> Any:
+    """Call the learner's function; a crash inside it becomes a hint naming the exception."""
+    if not callable(function):
+        raise NotYet(f"give {what} itself (its name, without calling it), e.g. answer = my_function.")
+    try:
+        return function(*args, **kwargs)
+    except NotYet:
+        raise
+    except Exception as err:  # noqa: BLE001 - the learner's code may raise anything
+        raise NotYet(f"{what} raised {type(err).__name__}: {err}.") from None
+
+
+_PREDICTIONS: dict[str, Any] = {}
+
+
+def predict(exercise_id: str, prediction: Any) -> Feedback:
+    """Commit to a prediction before the cell that measures it runs; the later check compares. Taught in notebooks/00_welcome.ipynb.
+
+    The first prediction counts: predicting again after seeing the result does not replace it (restart the
+    kernel to start over).
+    """
+    get_exercise(exercise_id)
+    if prediction is None or prediction is Ellipsis:
+        return Feedback(exercise_id, "not attempted", "no prediction yet: replace None with your guess and run the cell.")
+    if exercise_id in _PREDICTIONS and _PREDICTIONS[exercise_id] != prediction:
+        return Feedback(exercise_id, "recorded", f"you already predicted {_PREDICTIONS[exercise_id]!r}; that one counts.")
+    _PREDICTIONS[exercise_id] = prediction
+    return Feedback(exercise_id, "recorded", f"prediction {prediction!r} recorded: now run the next cells.")
+
+
+def committed_prediction(exercise_id: str, fallback: Any = None) -> Any:
+    """The prediction recorded by predict() for this exercise (or `fallback`)."""
+    return _PREDICTIONS.get(exercise_id, fallback)
+
+
+def solved_answer(exercise_id: str, **context: Any) -> Any:
+    """The bank's solution for this exercise on the notebook's own objects (for the solved view of the notebooks)."""
+    return get_exercise(exercise_id).solution(**context)
 
 
 @dataclass(frozen=True)
