@@ -1,29 +1,47 @@
-"""The course's benchmark suite and its running leaderboard. Taught in notebooks/00_welcome.ipynb.
+"""The course's benchmark suite: every score with its spread, and paired comparisons. Taught in notebooks/00_welcome.ipynb.
 
 One small interface lets any representation plug in:
-- a *text encoder* is a function ``list[str] -> matrix`` (dense numpy or scipy sparse), one row per text;
+- a *text encoder* is a function ``list[str] -> matrix`` (dense numpy or scipy sparse), one row per text
+  (``course_utils.encoders``);
 - *word vectors* are gensim ``KeyedVectors`` (or anything with ``key_to_index`` and ``[word]``).
 Tasks: word similarity (WordSim-353, SimLex-999: Spearman), analogies (Google set: accuracy),
 document similarity (Lee: Pearson with human ratings), retrieval (Wikipedia paragraph -> its article:
 recall@k, MRR) and classification (20NG subset, polarity: cross-validated accuracy).
+
+Every score comes with its spread (``course_utils.stats``): a bootstrap 95 % interval over the items the task
+resamples (Lee documents, retrieval queries, word pairs, classified texts; keys ``<score>_low``/``<score>_high``)
+and, for classification, the fold standard deviation (``accuracy_std``). ``compare_encoders`` says whether two
+representations differ beyond noise on a task (a paired bootstrap on the same items).
+
+Ranks follow one rule everywhere (``rank_of_correct``): an item that scores the same as the correct one counts
+against it, so a query that matches nothing gets the worst rank, never the best.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, stats
+from scipy import stats as scipy_stats
 
 from course_utils import data
-from course_utils.errors import CourseError, UnknownNameError
-
-TextEncoder = Callable[[list[str]], Any]
+from course_utils.encoders import TextEncoder, encode_checked
+from course_utils.errors import CourseError, UnknownNameError, require_int, require_text
+from course_utils.leaderboard import COLUMNS as COLUMNS  # re-exported: notebooks 00-10 import these from here
+from course_utils.leaderboard import Leaderboard as Leaderboard
+from course_utils.stats import (
+    Comparison,
+    bootstrap_interval,
+    compare_correlations,
+    compare_means,
+    correlation_interval,
+    mean_interval,
+    paired_bootstrap,
+)
+from course_utils.vectors import cosine_matrix, l2_normalize, rowwise_cosine
 
 
 class WordVectors(Protocol):
@@ -34,54 +52,81 @@ class WordVectors(Protocol):
     def __getitem__(self, word: str) -> np.ndarray: ...
 
 
-# ---------------------------------------------------------------- shared maths
-def _as_dense(matrix: Any) -> np.ndarray:
-    return matrix.toarray() if sparse.issparse(matrix) else np.asarray(matrix, dtype=np.float64)
+def _check_word_vectors(vectors: Any, what: str = "vectors") -> None:
+    if not hasattr(vectors, "key_to_index") or not hasattr(vectors, "__getitem__"):
+        raise CourseError(f"{what} must be word vectors (gensim KeyedVectors, e.g. load_glove() or model.wv), "
+                          f"got {type(vectors).__name__}.")
 
 
-def l2_normalize(matrix: Any) -> Any:
-    """Rows scaled to unit length (all-zero rows stay zero); sparse stays sparse. Taught in notebooks/01_one_hot.ipynb."""
-    from sklearn.preprocessing import normalize
+# ---------------------------------------------------------------- ranking: one tie rule
+def rank_of_correct(similarities: Any, targets: Sequence[int] | np.ndarray | None = None,
+                    tolerance: float = 1e-9) -> np.ndarray:
+    """1-based rank of each query's correct item; ties count against it. Taught in notebooks/05_contextual_embeddings.ipynb.
 
-    if sparse.issparse(matrix):
-        return normalize(sparse.csr_matrix(matrix, dtype=np.float64), norm="l2")
-    dense = np.asarray(matrix, dtype=np.float64)
-    if dense.ndim != 2:
-        raise CourseError(f"Expected a 2-D matrix (one row per text), got shape {dense.shape}.")
-    return normalize(dense, norm="l2")
-
-
-def cosine_matrix(a: Any, b: Any | None = None) -> np.ndarray:
-    """Cosine similarity of every row of a with every row of b (zero rows give 0), as a dense array. Taught in notebooks/01_one_hot.ipynb."""
-    an = l2_normalize(a)
-    bn = an if b is None else l2_normalize(b)
-    return _as_dense(an @ bn.T)
-
-
-def _encode(encoder: TextEncoder, texts: list[str], what: str) -> Any:
-    out = encoder(texts)
-    shape = getattr(out, "shape", None)
-    if shape is None or len(shape) != 2 or shape[0] != len(texts):
-        raise CourseError(f"The encoder must return one row per text for {what}: got {shape} for {len(texts)} texts.")
-    return out
+    Row i of ``similarities`` scores query i against every candidate; the correct candidate is column
+    ``targets[i]`` (default: the diagonal, column i). A candidate that scores the same as the correct one
+    (within ``tolerance``, so float noise cannot decide) is ranked ahead of it: a query that matches nothing
+    at all (all scores equal) gets the worst rank, not the best.
+    """
+    sims = np.asarray(similarities, dtype=np.float64)
+    if sims.ndim != 2 or not sims.size:
+        raise CourseError(f"similarities must be a 2-D matrix (queries x candidates), got shape {sims.shape}.")
+    if not np.all(np.isfinite(sims)):
+        raise CourseError("similarities contains NaN or infinite values: check the vectors they came from.")
+    if targets is None:
+        if sims.shape[0] > sims.shape[1]:
+            raise CourseError(f"{sims.shape[0]} queries but {sims.shape[1]} candidates: pass targets= "
+                              "(the correct column of each query) when it is not the diagonal.")
+        targets = np.arange(sims.shape[0])
+    targets = np.asarray(targets)
+    if targets.shape != (sims.shape[0],) or not np.issubdtype(targets.dtype, np.integer):
+        raise CourseError(f"targets must be one column index per query ({sims.shape[0]}), got shape {targets.shape}.")
+    if targets.min() < 0 or targets.max() >= sims.shape[1]:
+        raise CourseError(f"targets must be column indices in 0..{sims.shape[1] - 1}.")
+    rows = np.arange(sims.shape[0])
+    ahead = sims >= sims[rows, targets][:, None] - tolerance
+    ahead[rows, targets] = False
+    return 1 + ahead.sum(axis=1)
 
 
 # ---------------------------------------------------------------- word tasks
+_WORD_SETS: dict[str, Callable[[], pd.DataFrame]] = {"wordsim353": data.load_wordsim353,
+                                                     "simlex999": data.load_simlex999}
+
+
+def _word_pairs(vectors: Any, dataset: str) -> pd.DataFrame:
+    """The dataset's pairs with a `known` flag and the model's cosine for the known ones."""
+    _check_word_vectors(vectors)
+    if not isinstance(dataset, str) or dataset not in _WORD_SETS:
+        raise UnknownNameError(f"Unknown word-similarity set {dataset!r}: use one of {sorted(_WORD_SETS)}.")
+    pairs = _WORD_SETS[dataset]()
+    known = np.array([w1 in vectors.key_to_index and w2 in vectors.key_to_index
+                      for w1, w2 in zip(pairs.word1, pairs.word2, strict=True)])
+    cos = np.full(len(pairs), np.nan)
+    if known.any():
+        a = np.stack([np.asarray(vectors[w], dtype=np.float64) for w in pairs.word1[known]])
+        b = np.stack([np.asarray(vectors[w], dtype=np.float64) for w in pairs.word2[known]])
+        cos[known] = rowwise_cosine(a, b)
+    return pairs.assign(known=known, cosine=cos)
+
+
 def word_similarity(vectors: WordVectors, dataset: str = "wordsim353") -> dict[str, float]:
-    """Spearman rho between model cosine and human scores, on pairs the model knows. Taught in notebooks/04_glove_fasttext.ipynb."""
-    loaders = {"wordsim353": data.load_wordsim353, "simlex999": data.load_simlex999}
-    if dataset not in loaders:
-        raise UnknownNameError(f"Unknown word-similarity set {dataset!r}: use one of {sorted(loaders)}.")
-    pairs = loaders[dataset]()
-    known = pairs[[w1 in vectors.key_to_index and w2 in vectors.key_to_index
-                   for w1, w2 in zip(pairs.word1, pairs.word2, strict=True)]]
-    if len(known) < 3:
-        return {"spearman": float("nan"), "pairs": len(known), "coverage": len(known) / len(pairs)}
-    a = np.stack([vectors[w] for w in known.word1])
-    b = np.stack([vectors[w] for w in known.word2])
-    cos = np.sum(l2_normalize(a) * l2_normalize(b), axis=1)  # row-wise cosine of each pair
-    rho = stats.spearmanr(cos, known.score).statistic
-    return {"spearman": float(rho), "pairs": len(known), "coverage": len(known) / len(pairs)}
+    """Spearman rho of model cosine with human scores on known pairs, with its interval. Taught in notebooks/03_word2vec.ipynb.
+
+    Keys: spearman, spearman_low, spearman_high (bootstrap 95 % interval over pairs), pairs, coverage.
+    """
+    pairs = _word_pairs(vectors, dataset)
+    known = pairs[pairs.known]
+    if len(known) < 10:
+        raise CourseError(f"Only {len(known)} of the {len(pairs)} {dataset} pairs are in this model's vocabulary: "
+                          "a correlation needs at least 10. Train on a bigger corpus or lower min_count.")
+    interval = correlation_interval(known.cosine.to_numpy(), known.score.to_numpy(), "spearman")
+    return {"spearman": interval.estimate, "spearman_low": interval.low, "spearman_high": interval.high,
+            "pairs": len(known), "coverage": len(known) / len(pairs)}
+
+
+#: restrict_vocab above this is refused: the score matrix would not fit a 2 GB Binder machine.
+MAX_ANALOGY_VOCAB = 200_000
 
 
 def analogy_accuracy(vectors: Any, restrict_vocab: int = 30_000, batch_size: int = 1024) -> pd.DataFrame:
@@ -90,11 +135,17 @@ def analogy_accuracy(vectors: Any, restrict_vocab: int = 30_000, batch_size: int
     Like gensim's ``evaluate_word_analogies``: only the first ``restrict_vocab`` words are candidates, a
     question with any word outside them is skipped, and a, b, c are never the answer.
     """
+    _check_word_vectors(vectors)
+    restrict_vocab = require_int(restrict_vocab, "restrict_vocab", 1, MAX_ANALOGY_VOCAB)
+    batch_size = require_int(batch_size, "batch_size", 1)
     questions = data.load_analogies()
     vocab = {w: i for i, w in enumerate(vectors.index_to_key[:restrict_vocab])}
     ok = questions[["a", "b", "c", "d"]].isin(set(vocab)).all(axis=1)
     q = questions[ok]
-    matrix = l2_normalize(np.asarray(vectors.vectors[: len(vocab)], dtype=np.float32)).astype(np.float32)
+    if q.empty:
+        raise CourseError(f"No analogy question has all four words among the first {restrict_vocab} words: "
+                          "raise restrict_vocab or use a model with a bigger vocabulary.")
+    matrix = l2_normalize(np.asarray(vectors.vectors[: len(vocab)], dtype=np.float32), "vectors").astype(np.float32)
     ids = {col: q[col].map(vocab).to_numpy() for col in "abcd"}
     correct = np.zeros(len(q), dtype=bool)
     for start in range(0, len(q), batch_size):
@@ -115,22 +166,62 @@ def analogy_accuracy(vectors: Any, restrict_vocab: int = 30_000, batch_size: int
 
 def analogy_summary(table: pd.DataFrame) -> dict[str, float]:
     """Overall, semantic and syntactic accuracy from analogy_accuracy's table. Taught in notebooks/04_glove_fasttext.ipynb."""
+    if not isinstance(table, pd.DataFrame) or not {"questions", "accuracy", "kind"} <= set(table.columns):
+        raise CourseError("table must be the DataFrame that analogy_accuracy returns.")
     out = {}
     for name, part in [("analogy", table), *table.groupby("kind")]:
         n = part["questions"].sum()
-        out[name if name == "analogy" else f"analogy_{name}"] = float((part["accuracy"] * part["questions"]).sum() / n) if n else float("nan")
+        key = name if name == "analogy" else f"analogy_{name}"
+        out[key] = float((part["accuracy"] * part["questions"]).sum() / n) if n else float("nan")
     return out
 
 
 # ---------------------------------------------------------------- document tasks
-def document_similarity(encoder: TextEncoder) -> dict[str, float]:
-    """Pearson (and Spearman) of cosine similarities with the Lee human ratings, 1,225 pairs. Taught in notebooks/02_bow_tfidf.ipynb."""
+def _lee_pairs(encoder: TextEncoder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Model cosine and human rating of each Lee document pair (i < j), and the pairs' document ids."""
     docs, human = data.load_lee()
-    sims = cosine_matrix(_encode(encoder, docs, "the Lee documents"))
+    sims = cosine_matrix(encode_checked(encoder, docs, "the Lee documents"))
     iu = np.triu_indices(len(docs), k=1)
+    return sims[iu], human[iu], np.stack(iu, axis=1)
+
+
+def _document_resample(pair_docs: np.ndarray, n_docs: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Map resampled document ids to the pairs (with multiplicity) of distinct resampled documents."""
+    lookup = np.full((n_docs, n_docs), -1)
+    lookup[pair_docs[:, 0], pair_docs[:, 1]] = np.arange(len(pair_docs))
+    lookup[pair_docs[:, 1], pair_docs[:, 0]] = np.arange(len(pair_docs))
+
+    def pairs_of(doc_idx: np.ndarray) -> np.ndarray:
+        p, q = np.triu_indices(len(doc_idx), k=1)
+        picked = lookup[doc_idx[p], doc_idx[q]]
+        return picked[picked >= 0]  # a document drawn twice is not a pair with itself
+
+    return pairs_of
+
+
+def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    if len(x) < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return float("nan")
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def document_similarity(encoder: TextEncoder) -> dict[str, float]:
+    """Pearson (and Spearman) of cosines with the Lee human ratings, 1,225 pairs, with intervals. Taught in notebooks/02_bow_tfidf.ipynb.
+
+    ``lee_pearson_low``/``lee_pearson_high`` is a bootstrap 95 % interval over the 50 *documents* (the pairs of
+    a document share it, so resampling pairs would understate the noise).
+    """
+    model, human, pair_docs = _lee_pairs(encoder)
+    if np.ptp(model) == 0:
+        raise CourseError("The encoder gives every Lee document pair the same cosine, so no correlation exists: "
+                          "check that it returns different vectors for different texts.")
+    pairs_of = _document_resample(pair_docs, 50)
+    interval = bootstrap_interval(lambda idx: _pearson(model[pairs_of(idx)], human[pairs_of(idx)]), 50)
     return {
-        "lee_pearson": float(stats.pearsonr(sims[iu], human[iu]).statistic),
-        "lee_spearman": float(stats.spearmanr(sims[iu], human[iu]).statistic),
+        "lee_pearson": interval.estimate,
+        "lee_pearson_low": interval.low,
+        "lee_pearson_high": interval.high,
+        "lee_spearman": float(scipy_stats.spearmanr(model, human).statistic),
     }
 
 
@@ -144,7 +235,8 @@ class RetrievalTask:
 
 
 def retrieval_task(seed: int = 0) -> RetrievalTask:
-    """Build the Wikipedia retrieval task: a random later paragraph must find its article's lead. Taught in notebooks/02_bow_tfidf.ipynb."""
+    """The Wikipedia retrieval task: a random later paragraph must find its article's lead. Taught in notebooks/05_contextual_embeddings.ipynb."""
+    seed = require_int(seed, "seed", 0)
     rng = np.random.default_rng(seed)
     queries, documents, titles = [], [], []
     for article in data.load_wikipedia():
@@ -156,118 +248,177 @@ def retrieval_task(seed: int = 0) -> RetrievalTask:
     return RetrievalTask(queries, documents, titles)
 
 
-def rank_of_correct(similarities: np.ndarray, tolerance: float = 1e-9) -> np.ndarray:
-    """1-based rank of the correct document (the diagonal) per query row; ties count against it. Taught in notebooks/02_bow_tfidf.ipynb.
-
-    A document that scores the same as the correct one (within ``tolerance``, so float noise cannot decide)
-    is ranked ahead of it: a query that matches nothing at all gets the worst rank, not the best.
-    """
-    similarities = np.asarray(similarities)
-    ahead = similarities >= np.diag(similarities)[:, None] - tolerance
-    np.fill_diagonal(ahead, False)
-    return 1 + ahead.sum(axis=1)
+def retrieval_ranks(encoder: TextEncoder, seed: int = 0) -> np.ndarray:
+    """Rank of each query's own article (1 = found first; ties count against it). Internal to course_utils."""
+    task = retrieval_task(seed)
+    encoded = encode_checked(encoder, task.queries + task.documents, "the Wikipedia paragraphs")
+    n = len(task.queries)
+    return rank_of_correct(cosine_matrix(encoded[:n], encoded[n:]))
 
 
 def retrieval(encoder: TextEncoder, ks: Sequence[int] = (1, 5), seed: int = 0) -> dict[str, float]:
-    """Recall@k and mean reciprocal rank of paragraph -> article retrieval on Wikipedia. Taught in notebooks/02_bow_tfidf.ipynb."""
-    task = retrieval_task(seed)
-    encoded = _encode(encoder, task.queries + task.documents, "the Wikipedia paragraphs")
-    n = len(task.queries)
-    ranks = rank_of_correct(cosine_matrix(encoded[:n], encoded[n:]))
-    out = {f"recall@{k}": float(np.mean(ranks <= k)) for k in ks}
-    out["mrr"] = float(np.mean(1.0 / ranks))
+    """Recall@k and MRR of paragraph -> article retrieval on Wikipedia, with intervals over queries. Taught in notebooks/02_bow_tfidf.ipynb.
+
+    Keys: ``recall@k`` for each k, ``mrr``, and ``<key>_low``/``<key>_high`` (bootstrap 95 % over the queries).
+    """
+    if isinstance(ks, int | str) or not len(ks):
+        raise CourseError(f"ks must be a list of cut-offs such as (1, 5), got {ks!r}.")
+    ks = [require_int(k, "ks[]", 1) for k in ks]
+    ranks = retrieval_ranks(encoder, seed)
+    out: dict[str, float] = {}
+    for name, values in [*((f"recall@{k}", (ranks <= k).astype(float)) for k in ks), ("mrr", 1.0 / ranks)]:
+        interval = mean_interval(values)
+        out[name], out[f"{name}_low"], out[f"{name}_high"] = interval.estimate, interval.low, interval.high
     return out
 
 
-def classification(encoder: TextEncoder, dataset: str = "newsgroups_subset", folds: int = 5, seed: int = 0) -> dict[str, float]:
-    """Stratified k-fold accuracy of logistic regression on the encoded texts (mean and std). Taught in notebooks/02_bow_tfidf.ipynb."""
+_CLASSIFICATION_SETS = ("newsgroups_subset", "polarity")
+
+
+def _classification_data(dataset: str) -> tuple[list[str], np.ndarray]:
+    if dataset == "newsgroups_subset":
+        texts, labels, _ = data.load_newsgroups_subset()
+        return [t if t.strip() else "(empty post)" for t in texts], labels
+    if dataset == "polarity":
+        return data.load_polarity()
+    raise UnknownNameError(f"Unknown classification set {dataset!r}: use one of {list(_CLASSIFICATION_SETS)}.")
+
+
+def classification_predictions(encoder: TextEncoder, dataset: str = "newsgroups_subset", folds: int = 5,
+                               seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold correctness per text and accuracy per fold (cross_val_predict). Internal to course_utils."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import Normalizer
 
-    if dataset == "newsgroups_subset":
-        texts, labels, _ = data.load_newsgroups_subset()
-        texts = [t if t.strip() else "(empty post)" for t in texts]
-    elif dataset == "polarity":
-        texts, labels = data.load_polarity()
-    else:
-        raise UnknownNameError(f"Unknown classification set {dataset!r}: use 'newsgroups_subset' or 'polarity'.")
-    features = _encode(encoder, texts, dataset)
+    folds = require_int(folds, "folds", 2, 20)
+    seed = require_int(seed, "seed", 0)
+    texts, labels = _classification_data(dataset)
+    features = encode_checked(encoder, texts, dataset)
     model = make_pipeline(Normalizer(), LogisticRegression(C=10.0, max_iter=2000))
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    scores = cross_val_score(model, features, labels, cv=cv, scoring="accuracy")
-    return {"accuracy": float(scores.mean()), "accuracy_std": float(scores.std())}
+    predicted = cross_val_predict(model, features, labels, cv=cv)
+    correct = predicted == labels
+    per_fold = np.array([correct[test].mean() for _, test in cv.split(np.zeros(len(labels)), labels)])
+    return correct, per_fold
+
+
+def classification(encoder: TextEncoder, dataset: str = "newsgroups_subset", folds: int = 5,
+                   seed: int = 0) -> dict[str, float]:
+    """Stratified k-fold accuracy of logistic regression on the encoded texts, with its spread. Taught in notebooks/02_bow_tfidf.ipynb.
+
+    Keys: accuracy (mean over folds), accuracy_std (fold standard deviation) and accuracy_low/accuracy_high
+    (bootstrap 95 % interval over the texts' out-of-fold correctness).
+    """
+    correct, per_fold = classification_predictions(encoder, dataset, folds, seed)
+    interval = mean_interval(correct.astype(float))
+    return {"accuracy": float(per_fold.mean()), "accuracy_std": float(per_fold.std()),
+            "accuracy_low": interval.low, "accuracy_high": interval.high}
 
 
 # ---------------------------------------------------------------- running everything
 DOCUMENT_TASKS = ("lee", "retrieval", "newsgroups", "polarity")
+WORD_TASKS = ("ws353", "simlex")
 
 
-def evaluate_text_encoder(encoder: TextEncoder, tasks: Sequence[str] = DOCUMENT_TASKS) -> dict[str, float]:
-    """Run the document tasks on one text encoder; keys are leaderboard columns. Taught in notebooks/00_welcome.ipynb."""
-    unknown = set(tasks) - set(DOCUMENT_TASKS)
+def _task_list(tasks: Any, known: Sequence[str]) -> list[str]:
+    if isinstance(tasks, str):
+        tasks = [tasks]  # one task by name
+    try:
+        tasks = list(tasks)
+    except TypeError:
+        raise CourseError(f"tasks must be a task name or a list of them from {list(known)}, got {tasks!r}.") from None
+    if not tasks:
+        raise CourseError(f"tasks is empty: choose from {list(known)}.")
+    unknown = [t for t in tasks if t not in known]
     if unknown:
-        raise UnknownNameError(f"Unknown task(s) {sorted(unknown)}: choose from {list(DOCUMENT_TASKS)}.")
+        raise UnknownNameError(f"Unknown task(s) {unknown}: choose from {list(known)}.")
+    return tasks
+
+
+def evaluate_text_encoder(encoder: TextEncoder, tasks: Sequence[str] | str = DOCUMENT_TASKS) -> dict[str, float]:
+    """Run the document tasks on one text encoder; keys are leaderboard columns and their spread. Taught in notebooks/00_welcome.ipynb.
+
+    ``tasks`` is a task name or a list of them. Beside each score ``<column>`` come ``<column>_low`` and
+    ``<column>_high`` (bootstrap 95 % interval) and, for classification, ``<column>_std`` (fold std).
+    """
+    tasks = _task_list(tasks, DOCUMENT_TASKS)
     row: dict[str, float] = {}
+
+    def put(column: str, result: dict[str, float], key: str, extra: Sequence[str] = ("_low", "_high")) -> None:
+        row[column] = result[key]
+        for suffix in extra:
+            row[column + suffix] = result[key + suffix]
+
     if "lee" in tasks:
-        row["lee_pearson"] = document_similarity(encoder)["lee_pearson"]
+        put("lee_pearson", document_similarity(encoder), "lee_pearson")
     if "retrieval" in tasks:
-        r = retrieval(encoder)
-        row["wiki_recall@1"], row["wiki_mrr"] = r["recall@1"], r["mrr"]
-    if "newsgroups" in tasks:
-        row["20ng_accuracy"] = classification(encoder, "newsgroups_subset")["accuracy"]
-    if "polarity" in tasks:
-        row["polarity_accuracy"] = classification(encoder, "polarity")["accuracy"]
+        r = retrieval(encoder, ks=(1,))
+        put("wiki_recall@1", r, "recall@1")
+        put("wiki_mrr", r, "mrr")
+    for task, dataset, column in [("newsgroups", "newsgroups_subset", "20ng_accuracy"),
+                                  ("polarity", "polarity", "polarity_accuracy")]:
+        if task in tasks:
+            put(column, classification(encoder, dataset), "accuracy", ("_std", "_low", "_high"))
     return row
 
 
 def evaluate_word_vectors(vectors: Any, analogies: bool = True) -> dict[str, float]:
-    """Run the word tasks (WS353, SimLex, analogies) on word vectors; keys are leaderboard columns. Taught in notebooks/04_glove_fasttext.ipynb."""
-    row = {
-        "ws353_spearman": word_similarity(vectors, "wordsim353")["spearman"],
-        "simlex_spearman": word_similarity(vectors, "simlex999")["spearman"],
-    }
+    """Run the word tasks (WS353, SimLex, analogies) on word vectors; keys are leaderboard columns. Taught in notebooks/03_word2vec.ipynb.
+
+    Beside each Spearman come ``_low``/``_high`` (bootstrap 95 % over pairs); analogy accuracy over the questions
+    too (``analogy_accuracy_low``/``_high``).
+    """
+    row: dict[str, float] = {}
+    for column, dataset in [("ws353_spearman", "wordsim353"), ("simlex_spearman", "simlex999")]:
+        result = word_similarity(vectors, dataset)
+        row[column], row[column + "_low"], row[column + "_high"] = (result["spearman"], result["spearman_low"],
+                                                                    result["spearman_high"])
     if analogies:
-        row["analogy_accuracy"] = analogy_summary(analogy_accuracy(vectors))["analogy"]
+        table = analogy_accuracy(vectors)
+        n = int(table["questions"].sum())
+        hits = int(round(float((table["accuracy"] * table["questions"]).sum())))
+        interval = mean_interval(np.r_[np.ones(hits), np.zeros(n - hits)])
+        row["analogy_accuracy"] = analogy_summary(table)["analogy"]
+        row["analogy_accuracy_low"], row["analogy_accuracy_high"] = interval.low, interval.high
     return row
 
 
-COLUMNS = ["lee_pearson", "wiki_recall@1", "wiki_mrr", "20ng_accuracy", "polarity_accuracy",
-           "ws353_spearman", "simlex_spearman", "analogy_accuracy"]
+# ---------------------------------------------------------------- beyond noise?
+def compare_encoders(a: Any, b: Any, task: str, *, n_resamples: int = 1000, seed: int = 0) -> Comparison:
+    """Does representation a differ from b on a task beyond noise? Paired bootstrap on the same items. Taught in notebooks/02_bow_tfidf.ipynb.
 
-
-class Leaderboard:
-    """The running leaderboard, kept in a JSON file so every notebook adds its rows. Taught in notebooks/00_welcome.ipynb."""
-
-    def __init__(self, path: Path | None = None) -> None:
-        from course_utils.downloads import cache_dir
-
-        self.path = Path(path) if path is not None else cache_dir() / "leaderboard.json"
-
-    def rows(self) -> dict[str, dict[str, Any]]:
-        """All rows saved so far, by representation name."""
-        if not self.path.exists():
-            return {}
-        return json.loads(self.path.read_text())
-
-    def add(self, name: str, results: dict[str, float], notebook: str) -> pd.DataFrame:
-        """Add or replace one representation's row; return that row as a table."""
-        if not isinstance(name, str) or not name.strip():
-            raise CourseError("A leaderboard row needs a non-empty name, e.g. 'TF-IDF'.")
-        unknown = set(results) - set(COLUMNS)
-        if unknown:
-            raise CourseError(f"Unknown leaderboard column(s) {sorted(unknown)}; known: {COLUMNS}.")
-        rows = self.rows()
-        rows[name] = {"notebook": notebook, **{k: float(v) for k, v in results.items()}}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps(rows, indent=1, sort_keys=True))
-        return self.table(only=[name])
-
-    def table(self, only: Sequence[str] | None = None, decimals: int = 3) -> pd.DataFrame:
-        """The leaderboard as a DataFrame in course order (notebook, then insertion), rounded."""
-        rows = self.rows()
-        names = list(only) if only is not None else sorted(rows, key=lambda n: rows[n]["notebook"])
-        frame = pd.DataFrame([rows[n] for n in names], index=pd.Index(names, name="representation"))
-        cols = ["notebook"] + [c for c in COLUMNS if c in frame.columns]
-        return frame.reindex(columns=cols).round(decimals)
+    ``task`` is one of "lee" (Pearson, documents resampled), "retrieval" (MRR, queries), "retrieval@1"
+    (recall@1), "newsgroups", "polarity" (accuracy, texts): then a and b are text encoders; or "ws353",
+    "simlex" (Spearman, pairs both models know): then a and b are word vectors. Returns a Comparison of
+    score(a) - score(b) with its 95 % interval; ``.differs`` is True when the interval excludes 0.
+    """
+    options = {"n_resamples": n_resamples, "seed": seed}
+    require_text(task, "task")
+    if task == "lee":
+        model_a, human, pair_docs = _lee_pairs(a)
+        model_b, _, _ = _lee_pairs(b)
+        pairs_of = _document_resample(pair_docs, 50)
+        return paired_bootstrap(lambda idx: _pearson(model_a[pairs_of(idx)], human[pairs_of(idx)]),
+                                lambda idx: _pearson(model_b[pairs_of(idx)], human[pairs_of(idx)]), 50, **options)
+    if task in ("retrieval", "retrieval@1"):
+        ranks_a, ranks_b = retrieval_ranks(a), retrieval_ranks(b)
+        if task == "retrieval":
+            return compare_means(1.0 / ranks_a, 1.0 / ranks_b, **options)
+        return compare_means((ranks_a == 1).astype(float), (ranks_b == 1).astype(float), **options)
+    if task in ("newsgroups", "polarity"):
+        dataset = "newsgroups_subset" if task == "newsgroups" else "polarity"
+        correct_a, _ = classification_predictions(a, dataset)
+        correct_b, _ = classification_predictions(b, dataset)
+        return compare_means(correct_a.astype(float), correct_b.astype(float), **options)
+    if task in WORD_TASKS:
+        dataset = "wordsim353" if task == "ws353" else "simlex999"
+        pairs_a, pairs_b = _word_pairs(a, dataset), _word_pairs(b, dataset)
+        both = (pairs_a.known & pairs_b.known).to_numpy()
+        if both.sum() < 10:
+            raise CourseError(f"Only {both.sum()} {dataset} pairs are known to both models: a comparison needs 10.")
+        return compare_correlations(pairs_a.cosine[both], pairs_b.cosine[both], pairs_a.score[both], "spearman",
+                                    **options)
+    raise UnknownNameError(f"Unknown task {task!r}: choose from "
+                           f"{['lee', 'retrieval', 'retrieval@1', 'newsgroups', 'polarity', *WORD_TASKS]}.")

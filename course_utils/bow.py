@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.benchmarks import TextEncoder
+from course_utils.encoders import TextEncoder
 from course_utils.errors import CourseError, require_texts
 from course_utils.text import tokenize
 

@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from course_utils.benchmarks import DOCUMENT_TASKS, TextEncoder, evaluate_text_encoder
+from course_utils.benchmarks import DOCUMENT_TASKS, evaluate_text_encoder
+from course_utils.encoders import TextEncoder
 from course_utils.errors import CourseError
 from course_utils.models import MINILM_NAME, canonical_name, offline_error
 from course_utils.network import is_online

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.benchmarks import TextEncoder
+from course_utils.encoders import TextEncoder
 from course_utils.errors import CourseError, require_text, require_texts
 
 
