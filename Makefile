@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_ENV := COURSE_OFFLINE=1 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYTHONHASHSEED=0 TOKENIZERS_PARALLELISM=false \
 	COURSE_CACHE=$(CURDIR)/results/cache
 
-.PHONY: setup lab test unit lint nbval browser site learner nbval-one bench execute wheelhouse wheelhouse-verify clean
+.PHONY: setup lab test unit lint nbval solved browser site learner nbval-one bench execute wheelhouse wheelhouse-verify clean
 
 setup: $(STAMP)
 
@@ -25,13 +25,17 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: setup
 	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/00_welcome.ipynb
 
-test: setup lint unit nbval browser
+test: setup lint unit nbval solved browser
 
 lint: setup
 	$(BIN)/ruff check course_utils tests tools notebooks
 
 unit: setup
-	$(TEST_ENV) $(BIN)/pytest -q -m "not browser" tests
+	$(TEST_ENV) $(BIN)/pytest -q -m "not browser and not solved" tests
+
+# Every notebook run with the exercise bank's solutions fed to its checks (the "solved" view).
+solved: setup
+	$(TEST_ENV) $(BIN)/pytest -q -p no:cacheprovider -m solved tests
 
 nbval: setup
 	$(TEST_ENV) $(BIN)/pytest -q -p no:cacheprovider --nbval --nbval-cell-timeout=600 notebooks

@@ -2,15 +2,18 @@
 
     python tools/course_views.py learner --out build/learner   # learner copies: no outputs, no solution lines
     python tools/course_views.py colab                         # (re)write the Colab cell at the top of every notebook
+    python tools/course_views.py solved --out build/solved     # solved copies: every check fed the bank's solution
 
 Instructors teach from notebooks/ (full outputs; solutions revealable with `solution("NN.k")`). Learner copies
 start empty, so learners run every cell themselves, and carry no "reveal a solution" lines; tests/test_browser.py
-runs the learner copies in JupyterLab to prove they still work.
+runs the learner copies in JupyterLab to prove they still work. Solved copies (tests/test_solved_views.py) run
+every exercise's solution through its check with the notebook's own variables at that point.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import re
 from pathlib import Path
 
@@ -63,6 +66,45 @@ def learner_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def _check_calls(source: str) -> list[ast.Call]:
+    """Statement-level calls check("NN.k", answer, ...) in a cell, in order."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    calls = []
+    for node in tree.body:
+        call = node.value if isinstance(node, ast.Expr) else None
+        if (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "check"
+                and call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)):
+            calls.append(call)
+    return calls
+
+
+def solved_copy(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, list[str]]:
+    """A copy where each check("NN.k", answer, **ctx) is followed by the bank's solution checked on the same ctx."""
+    ids = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.outputs, cell.execution_count = [], None
+        extra = []
+        for call in _check_calls(cell.source):
+            exercise_id = call.args[0].value
+            context = ", ".join(ast.unparse(k) if k.arg is None else f"{k.arg}={ast.unparse(k.value)}"
+                                for k in call.keywords)
+            context = ", ".join(part for part in (context,) if part)
+            solved = f"solved_answer({exercise_id!r}{', ' + context if context else ''})"
+            extra.append(f"_solved = check({exercise_id!r}, {solved}{', ' + context if context else ''})\n"
+                         f"assert _solved.passed, repr(_solved)")
+            ids.append(exercise_id)
+        if extra:
+            cell.source = (cell.source + "\n\nfrom course_utils.exercises import solved_answer  # solved view\n"
+                           + "\n".join(extra))
+    nb.metadata["course_view"] = "solved"
+    return nb, ids
+
+
 def write_learner_copies(out: Path) -> list[Path]:
     """Write learner copies of every notebook into out/notebooks."""
     target = out / "notebooks"
@@ -81,10 +123,18 @@ def main() -> int:
     learner = sub.add_parser("learner", help="write learner copies")
     learner.add_argument("--out", type=Path, default=ROOT / "build" / "learner")
     sub.add_parser("colab", help="write the Colab cell into every notebook")
+    solved = sub.add_parser("solved", help="write solved copies (every check fed the bank's solution)")
+    solved.add_argument("--out", type=Path, default=ROOT / "build" / "solved")
     args = parser.parse_args()
     if args.command == "learner":
         for path in write_learner_copies(args.out):
             print(path)
+    elif args.command == "solved":
+        args.out.mkdir(parents=True, exist_ok=True)
+        for path in notebooks():
+            nb, ids = solved_copy(nbformat.read(path, as_version=4))
+            nbformat.write(nb, args.out / path.name)
+            print(path.name, " ".join(ids))
     else:
         for path in notebooks():
             nbformat.write(with_colab_cell(nbformat.read(path, as_version=4)), path)
