@@ -56,9 +56,11 @@ site: setup
 nbval-one: setup
 	$(TEST_ENV) $(BIN)/pytest -q -p no:cacheprovider --nbval --nbval-cell-timeout=600 $(NB)
 
-# Measure wall time and peak memory of every notebook; writes the table into README.md.
+# Measure wall time and peak memory of every notebook; the quiet run writes the table into README.md.
+# CONDITION=busy: beside a process that keeps one core busy; CONDITION=binder: inside a 1-CPU/2-GB cgroup (root).
+CONDITION ?= quiet
 bench: setup
-	$(TEST_ENV) $(BIN)/python tools/bench.py
+	$(TEST_ENV) $(BIN)/python tools/bench.py --condition $(CONDITION) $(NB)
 
 # Re-execute one notebook in place, e.g. `make execute NB=notebooks/01_one_hot.ipynb`.
 execute: setup
