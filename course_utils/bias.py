@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from course_utils.errors import CourseError, UnknownNameError, require_texts
+from course_utils.vectors import l2_normalize, to_keyed_vectors
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,14 +64,14 @@ def lookup(kv: Any, words: Iterable[str], lower: bool = True) -> tuple[np.ndarra
 
 # ---------------------------------------------------------------- WEAT
 def _unit(matrix: Any) -> np.ndarray:
+    """Unit rows (course_utils.vectors.l2_normalize), but a zero row is refused: WEAT's cosines need a direction."""
     m = np.atleast_2d(np.asarray(matrix, dtype=np.float64))
     if not np.all(np.isfinite(m)):
         raise CourseError("A vector contains NaN or infinite values, so no cosine can be computed: "
                           "check how it was made (e.g. a division by zero) and remove it.")
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    if np.any(norms == 0):
+    if np.any(np.linalg.norm(m, axis=1) == 0):
         raise CourseError("A zero vector has no direction, so its cosine similarity is undefined: remove it.")
-    return m / norms
+    return l2_normalize(m)
 
 
 def association(W: Any, A: Any, B: Any) -> np.ndarray:
@@ -233,19 +234,6 @@ def equalize(a: Any, b: Any, direction: np.ndarray) -> tuple[np.ndarray, np.ndar
     return nu + side * scale * g, nu - side * scale * g
 
 
-def keyed_vectors(words: Sequence[str], matrix: np.ndarray) -> KeyedVectors:
-    """Wrap a matrix and its words as gensim KeyedVectors (for the benchmarks). Taught in notebooks/10_bias.ipynb."""
-    from gensim.models import KeyedVectors
-
-    if len(words) != len(matrix):
-        raise CourseError(f"{len(words)} words but {len(matrix)} vectors: they must match one to one.")
-    kv = KeyedVectors(vector_size=matrix.shape[1], count=0, dtype=np.float32)
-    kv.index_to_key = list(words)
-    kv.key_to_index = {w: i for i, w in enumerate(kv.index_to_key)}
-    kv.vectors = np.ascontiguousarray(matrix, dtype=np.float32)
-    return kv
-
-
 def neutral_words(kv: Any, gender_specific: Iterable[str], restrict: int = 50_000) -> list[str]:
     """Lower-case alphabetic words among the `restrict` most frequent that are not gender-specific. Taught in notebooks/10_bias.ipynb."""
     specific = {w.lower() for w in require_words(gender_specific, "gender_specific")}
@@ -255,8 +243,7 @@ def neutral_words(kv: Any, gender_specific: Iterable[str], restrict: int = 50_00
 def hard_debias(kv: Any, direction: np.ndarray, gender_specific: Iterable[str],
                 equalize_pairs: Sequence[Sequence[str]], restrict: int = 50_000) -> KeyedVectors:
     """Hard debiasing (Bolukbasi et al. 2016): unit-normalise, neutralise the neutral words, equalise the pairs. Taught in notebooks/10_bias.ipynb."""
-    matrix = np.asarray(kv.vectors, dtype=np.float32)
-    matrix = matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix = l2_normalize(np.asarray(kv.vectors, dtype=np.float32), "kv.vectors")
     rows = [kv.key_to_index[w] for w in neutral_words(kv, gender_specific, restrict)]
     matrix[rows] = neutralize(matrix[rows], direction).astype(np.float32)
     for a, b in equalize_pairs:
@@ -264,7 +251,7 @@ def hard_debias(kv: Any, direction: np.ndarray, gender_specific: Iterable[str],
         if a in kv.key_to_index and b in kv.key_to_index:
             ia, ib = kv.key_to_index[a], kv.key_to_index[b]
             matrix[ia], matrix[ib] = equalize(matrix[ia], matrix[ib], direction)
-    return keyed_vectors(kv.index_to_key, matrix)
+    return to_keyed_vectors(list(kv.index_to_key), matrix)
 
 
 # ---------------------------------------------------------------- Gonen & Goldberg (2019)
