@@ -279,3 +279,26 @@ def test_explorer_after_debiasing_reads_the_debiased_vectors(glove, gender):
     np.testing.assert_allclose(after["projection"], 0, atol=1e-3)
     expected = bias.explore(deb, "nurse engineer homemaker captain", "she her", "he his", g).set_index("word")
     np.testing.assert_allclose(after.loc[expected.index, "s(w, A, B)"], expected["s(w, A, B)"])
+
+
+# ---------------------------------------------------------------- notebook 10's exercises never call a wrong answer correct
+def test_exercise_checks_refuse_nan_zero_rows_and_accept_reasonable_forms():
+    from course_utils.exercises import check
+
+    assert not check("10.4", lambda vectors, direction: np.zeros_like(vectors)).passed  # the old 08.3 hole
+    assert not check("10.4", lambda vectors, direction: vectors - np.outer(vectors @ direction, direction)).passed
+    assert "raised" in check("10.4", lambda vectors, direction: 1 / 0).message
+    solved = check("10.4", lambda v, d: bias.neutralize(v, d))
+    assert solved.passed, solved
+    assert check("10.2", " C ", measured=0.936).passed and not check("10.2", "a", measured=0.936).passed
+    assert check("10.2", "a", measured=0.52).passed
+    assert not check("10.3", "c").passed and "MiniLM" in check("10.3", "c").message
+    assert check("10.3", "B").passed
+
+
+def test_s_rose_check_refuses_nan(glove):
+    from course_utils.exercises import check
+
+    tests = bias.load_weat_tests()
+    assert not check("10.1", float("nan"), kv=glove, tests=tests).passed
+    assert not check("10.1", np.float64("nan"), kv=glove, tests=tests).passed

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.exercises import Exercise, NotYet
+from course_utils.exercises import Exercise, NotYet, as_choice, as_items, as_number
 
 WORD = "photosynthesis"
 
@@ -20,10 +20,10 @@ def _tokenizer_context() -> dict[str, Any]:
 
 
 def _check_pieces(answer: Any, tokenizer: Any) -> None:
-    if isinstance(answer, str) or not isinstance(answer, (list, tuple)):
-        raise NotYet(f"give a list of strings, e.g. the output of tokenizer.tokenize({WORD!r}).")
+    if isinstance(answer, str):
+        raise NotYet(f"give a list of strings, e.g. the output of tokenizer.tokenize({WORD!r}), not one string.")
     pieces = tokenizer.tokenize(WORD)
-    answer = [str(piece) for piece in answer]
+    answer = [str(piece) for piece in as_items(answer, "the pieces")]
     if "[CLS]" in answer or "[SEP]" in answer:
         raise NotYet("leave out the special tokens: tokenizer.tokenize adds none, tokenizer(...) adds [CLS] and [SEP].")
     if "".join(p.removeprefix("##") for p in answer) != WORD:
@@ -36,29 +36,64 @@ def _solve_pieces(tokenizer: Any) -> list[str]:
     return tokenizer.tokenize("photosynthesis")
 
 
-# ---------------------------------------------------------------- 05.2 layer with the largest gap
-def _gaps_context() -> dict[str, Any]:
-    # the shape of what the notebook measures: the gap per layer, 0 = embeddings
-    return {"gaps": np.array([0.005, 0.055, 0.089, 0.116, 0.109, 0.086, 0.110])}
+# ---------------------------------------------------------------- 05.2 predict: cosine of two random tokens
+BASELINE_OPTIONS = {
+    "a": "below 0.3: two unrelated tokens point in quite different directions",
+    "b": "between 0.3 and 0.6",
+    "c": "above 0.6, about as high as two 'bank' vectors: contextual vectors share one common direction",
+}
+BASELINE_MISCONCEPTIONS = {
+    "a": "the tokens of this model share more of a common direction than that at this layer.",
+    "b": "the measured baseline is outside 0.3-0.6: look at the printed value.",
+    "c": "a common direction would make every pair of tokens similar; the measurement shows unrelated tokens are "
+         "not, so the high cosines of the 'bank' vectors come from the word itself, not from a shared direction.",
+}
 
 
-def _check_layer(answer: Any, gaps: Any) -> None:
-    gaps = np.asarray(gaps)
-    if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
-        raise NotYet("give the layer as an int, e.g. 2.")
-    if not 0 <= int(answer) < len(gaps):
-        raise NotYet(f"layers go from 0 (embeddings) to {len(gaps) - 1}.")
-    if int(answer) != int(np.argmax(gaps)):
-        raise NotYet("look for the largest value in the 'gap' column; senses['gap'].idxmax() finds its layer.")
+def _baseline_band(measured: float) -> str:
+    return "a" if measured < 0.3 else "b" if measured <= 0.6 else "c"
 
 
-def _solve_layer(gaps: Any) -> int:
-    return int(np.argmax(gaps))
+def _check_baseline(answer: Any, measured: Any) -> None:
+    choice = as_choice(answer, BASELINE_OPTIONS)
+    value = as_number(measured, "the measured baseline")
+    right = _baseline_band(value)
+    if choice != right:
+        raise NotYet(f"the mean cosine of random token pairs at the last layer is {value:.2f}. "
+                     f"Your prediction ({choice}) assumed {BASELINE_MISCONCEPTIONS[choice]}")
 
 
-def _wrong_layer(gaps: Any) -> int:
-    best = int(np.argmax(gaps))
-    return len(gaps) - 1 if best != len(gaps) - 1 else 0
+def _solve_baseline(measured: Any) -> str:
+    return _baseline_band(float(measured))
+
+
+def _wrong_baseline(measured: Any) -> str:
+    return "c" if _baseline_band(float(measured)) != "c" else "a"
+
+
+# ---------------------------------------------------------------- 05.5 interpret: a triangular-looking encoder head
+ATTENTION_OPTIONS = {
+    "a": "MiniLM is a decoder after all: its tokens cannot see the tokens to their right.",
+    "b": "This head has learned to look mostly at earlier tokens; nothing forbids it to look right, and other heads do.",
+    "c": "The map explains the model's output: each token's meaning comes from the tokens it attends to most.",
+    "d": "The bright cells right of the diagonal are padding, which the mask hides.",
+}
+ATTENTION_MISCONCEPTIONS = {
+    "a": "an encoder has no causal mask: every head may attend to every token, and the per-head measurement shows "
+         "heads that put most of their weight on later tokens.",
+    "c": "attention weights say how a head mixes value vectors, not why the model outputs what it does: values, "
+         "other heads, residual connections and feed-forward layers all intervene.",
+    "d": "this sentence is encoded alone, so it has no padding at all.",
+}
+
+
+def _check_attention_reading(answer: Any) -> None:
+    choice = as_choice(answer, ATTENTION_OPTIONS)
+    if choice != "b":
+        raise NotYet(f"option {choice} does not follow: {ATTENTION_MISCONCEPTIONS[choice]}")
+
+def _solve_attention_reading() -> str:
+    return "b"  # the only option that follows from what the notebook measured
 
 
 # ---------------------------------------------------------------- pooling functions (05.3, 05.4)
@@ -135,11 +170,11 @@ EXERCISES = [
     ),
     Exercise(
         id="05.2",
-        title="The layer where the two senses of 'bank' are furthest apart",
-        check=_check_layer,
-        solution=_solve_layer,
-        context=_gaps_context,
-        wrong=_wrong_layer,
+        title="Predict: the mean cosine of two random tokens at the last layer",
+        check=_check_baseline,
+        solution=_solve_baseline,
+        context=lambda: {"measured": 0.098},
+        wrong=_wrong_baseline,
     ),
     Exercise(
         id="05.3",
@@ -154,5 +189,12 @@ EXERCISES = [
         check=_check_last_token,
         solution=_solve_last_token,
         wrong=lambda: (lambda token_embeddings, attention_mask: token_embeddings[:, -1]),
+    ),
+    Exercise(
+        id="05.5",
+        title="Interpret: an encoder head whose map looks lower-triangular",
+        check=_check_attention_reading,
+        solution=_solve_attention_reading,
+        wrong=lambda: "a",
     ),
 ]

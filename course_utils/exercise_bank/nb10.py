@@ -6,18 +6,19 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.exercises import Exercise, NotYet
+from course_utils.exercises import Exercise, NotYet, as_choice, as_number, call_learner
 
 
 def _context() -> dict[str, Any]:
-    from course_utils import bias
     from course_utils.models import load_glove
 
-    kv = load_glove()
-    lists = bias.load_gender_lists()
-    left, right = bias.pair_vectors(kv, lists["definitional_pairs"])
-    g, _ = bias.bias_direction(left, right)
-    return {"kv": kv, "tests": bias.load_weat_tests(), "g": g, "professions": lists["professions"]}
+    return {"kv": load_glove(), "tests": _tests()}
+
+
+def _tests() -> dict[str, Any]:
+    from course_utils import bias
+
+    return bias.load_weat_tests()
 
 
 # ---------------------------------------------------------------- 10.1 association of one word
@@ -25,14 +26,14 @@ def _s_rose(kv: Any, tests: dict[str, Any]) -> float:
     def unit(m: np.ndarray) -> np.ndarray:
         return m / np.linalg.norm(m, axis=-1, keepdims=True)
 
-    w = unit(kv["rose"])
-    A = unit(np.stack([kv[x] for x in tests["WEAT1"]["A"]]))
-    B = unit(np.stack([kv[x] for x in tests["WEAT1"]["B"]]))
+    w = unit(np.asarray(kv["rose"], dtype=np.float64))
+    A = unit(np.stack([kv[x] for x in tests["WEAT1"]["A"]]).astype(np.float64))
+    B = unit(np.stack([kv[x] for x in tests["WEAT1"]["B"]]).astype(np.float64))
     return float((A @ w).mean() - (B @ w).mean())
 
 
-def _check_s_rose(answer: Any, kv: Any, tests: dict[str, Any], **_: Any) -> None:
-    value = float(answer)
+def _check_s_rose(answer: Any, kv: Any, tests: dict[str, Any]) -> None:
+    value = as_number(answer, "s('rose', A, B)")
     expected = _s_rose(kv, tests)
     if abs(value - expected) < 1e-3:
         return
@@ -42,64 +43,136 @@ def _check_s_rose(answer: Any, kv: Any, tests: dict[str, Any], **_: Any) -> None
                  "normalise the vectors (or use cosine similarity), and use tests['WEAT1']['A'] and ['B'].")
 
 
-def _solve_s_rose(kv: Any, tests: dict[str, Any], **_: Any) -> float:
+def _solve_s_rose(kv: Any, tests: dict[str, Any]) -> float:
     w = kv["rose"] / np.linalg.norm(kv["rose"])
     A = np.stack([kv[x] / np.linalg.norm(kv[x]) for x in tests["WEAT1"]["A"]])
     B = np.stack([kv[x] / np.linalg.norm(kv[x]) for x in tests["WEAT1"]["B"]])
     return float((A @ w).mean() - (B @ w).mean())
 
 
-def _wrong_s_rose(kv: Any, tests: dict[str, Any], **_: Any) -> float:
+def _wrong_s_rose(kv: Any, tests: dict[str, Any]) -> float:
     w = kv["rose"] / np.linalg.norm(kv["rose"])
     return float(np.mean([w @ kv[x] / np.linalg.norm(kv[x]) for x in tests["WEAT1"]["A"]]))
 
 
-# ---------------------------------------------------------------- 10.2 most female-leaning profession
-def _projections(kv: Any, g: np.ndarray, professions: list[str]) -> dict[str, float]:
-    return {p: float(kv[p] @ g / np.linalg.norm(kv[p])) for p in professions}
+# ---------------------------------------------------------------- 10.2 predict: does gender survive hard debiasing?
+SVM_OPTIONS = {
+    "a": "about 50 %, chance: with the projection on g gone, nothing tells the two groups apart",
+    "b": "between 60 % and 80 %: some gender information is left, much of it is gone",
+    "c": "above 80 %: most of the split is still recoverable",
+}
+SVM_MISCONCEPTIONS = {
+    "a": "hard debiasing removes one direction out of 50; the words' neighbours (football teams, first names, "
+         "baby words) did not move, and a classifier can read gender off them.",
+    "b": "the split is more than partly recoverable: removing one direction leaves the other 49, and the gendered "
+         "neighbourhoods live there.",
+    "c": "the measured accuracy is not above 80 % this time: read the table again.",
+}
 
 
-def _check_female_profession(answer: Any, kv: Any, g: np.ndarray, professions: list[str], **_: Any) -> None:
-    if not isinstance(answer, str):
-        raise NotYet("give one profession as a string, e.g. 'teacher'.")
-    proj = _projections(kv, g, professions)
-    if answer not in proj:
-        raise NotYet("choose a word from the list `professions`.")
-    if answer == min(proj, key=proj.get):
-        raise NotYet("that is the most male-leaning one: g points from the male to the female words, so take the largest projection.")
-    if answer != max(proj, key=proj.get):
-        raise NotYet("compute cos(word, g) for every profession (bias.projection or v @ g / |v|) and take the largest.")
+def _band(measured: float) -> str:
+    return "a" if measured < 0.6 else "b" if measured <= 0.8 else "c"
 
 
-def _solve_female_profession(kv: Any, g: np.ndarray, professions: list[str], **_: Any) -> str:
-    proj = {p: float(kv[p] @ g / np.linalg.norm(kv[p])) for p in professions}
-    return max(proj, key=proj.get)
+def _check_svm_prediction(answer: Any, measured: Any) -> None:
+    choice = as_choice(answer, SVM_OPTIONS)
+    right = _band(as_number(measured, "the measured accuracy"))
+    if choice != right:
+        raise NotYet(f"the SVM recovers the split {as_number(measured):.0%} of the time. Your prediction ({choice}) "
+                     f"assumed that {SVM_MISCONCEPTIONS[choice]}")
 
 
-def _wrong_female_profession(kv: Any, g: np.ndarray, professions: list[str], **_: Any) -> str:
-    proj = _projections(kv, g, professions)
-    return min(proj, key=proj.get)
+def _solve_svm_prediction(measured: Any) -> str:
+    return _band(float(measured))
 
 
-# ---------------------------------------------------------------- 10.3 neutralise by hand
-def _check_neutral_nurse(answer: Any, kv: Any, g: np.ndarray, **_: Any) -> None:
-    v = np.asarray(answer, dtype=np.float64)
-    if v.shape != (len(g),):
-        raise NotYet(f"give one vector of {len(g)} numbers (the neutralised 'nurse').")
-    nurse = kv["nurse"] / np.linalg.norm(kv["nurse"])
-    gu = g / np.linalg.norm(g)
-    target = nurse - (nurse @ gu) * gu
-    if abs(v @ gu) > 1e-4 * max(np.linalg.norm(v), 1e-12):
-        raise NotYet("the result still has a component along g: subtract (v · g) g, with g of unit length.")
-    if v @ target / (np.linalg.norm(v) * np.linalg.norm(target)) < 0.999:
-        raise NotYet("start from kv['nurse'] and remove only its projection on g; the rest of the vector must stay.")
+def _wrong_svm_prediction(measured: Any) -> str:
+    return "a" if _band(float(measured)) != "a" else "c"
 
 
-def _solve_neutral_nurse(kv: Any, g: np.ndarray, **_: Any) -> np.ndarray:
-    v = kv["nurse"] / np.linalg.norm(kv["nurse"])
-    g = g / np.linalg.norm(g)
-    neutral = v - (v @ g) * g
-    return neutral / np.linalg.norm(neutral)
+# ---------------------------------------------------------------- 10.3 interpret: intrinsic zero, extrinsic gap
+SWAP_OPTIONS = {
+    "a": "Hard debiasing removed the bias; what is left in the search is noise.",
+    "b": "A bias score of zero on the embedding does not certify equal treatment: the decision itself has to be "
+         "tested across groups.",
+    "c": "The search favours male names because MiniLM is biased.",
+    "d": "The projections after debiasing must have been computed wrongly, since the search still differs.",
+}
+SWAP_MISCONCEPTIONS = {
+    "a": "the placebo swap (names of the same gender exchanged) measures what noise does, and the gender swap's "
+         "gap and its interval lie outside it: it is not noise.",
+    "c": "the debiased-GloVe search uses no MiniLM at all: it averages the debiased word vectors.",
+    "d": "the projections are exactly 0 by construction (the notebook and the unit tests check it); the gap comes "
+         "from the other 49 dimensions and from the names and pronouns themselves.",
+}
+
+
+def _check_swap_reading(answer: Any) -> None:
+    choice = as_choice(answer, SWAP_OPTIONS)
+    if choice != "b":
+        raise NotYet(f"option {choice} does not follow: {SWAP_MISCONCEPTIONS[choice]}")
+
+def _solve_swap_reading() -> str:
+    return "b"  # the only option that follows from what the notebook measured
+
+
+# ---------------------------------------------------------------- 10.4 build: neutralise rows along a direction
+def _neutralized(vectors: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    g = direction / np.linalg.norm(direction)
+    v = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    out = v - np.outer(v @ g, g)
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def _unseen_cases() -> list[tuple[np.ndarray, np.ndarray]]:
+    rng = np.random.default_rng(2024)
+    cases = []
+    for n, dim, scale in [(5, 8, 3.0), (1, 50, 0.2), (7, 3, 10.0)]:
+        vectors = rng.normal(size=(n, dim)) * rng.uniform(0.5, 4.0, size=(n, 1))
+        direction = rng.normal(size=dim) * scale  # deliberately not of unit length
+        cases.append((vectors, direction))
+    return cases
+
+
+def _check_neutralize(answer: Any) -> None:
+    for vectors, direction in _unseen_cases():
+        result = call_learner(answer, vectors.copy(), direction.copy(), what="your neutralize")
+        result = np.asarray(result.detach().numpy() if hasattr(result, "detach") else result, dtype=np.float64)
+        if result.shape != vectors.shape:
+            raise NotYet(f"for {vectors.shape[0]} vectors of {vectors.shape[1]} numbers return the same shape, "
+                         f"got {result.shape}.")
+        if not np.all(np.isfinite(result)):
+            raise NotYet("your result holds NaN or infinite values: check for a division by zero.")
+        norms = np.linalg.norm(result, axis=1)
+        if np.any(norms < 1e-9):
+            raise NotYet("a row of your result is all zeros: it has no direction left. Subtract only the component "
+                         "along the direction, not the whole vector.")
+        g = direction / np.linalg.norm(direction)
+        if np.abs(result @ g / norms).max() > 1e-6:
+            raise NotYet("the rows still have a component along the direction: normalise the direction to length 1 "
+                         "before you subtract (v · g) g, or the subtraction is scaled wrongly.")
+        if not np.allclose(norms, 1.0, atol=1e-6):
+            raise NotYet("the rows are orthogonal to the direction but not of length 1: divide each row by its norm at the end.")
+        if not np.allclose(result, _neutralized(vectors, direction), atol=1e-6):
+            raise NotYet("remove only the component along the direction; everything else of each row must stay.")
+
+
+def _solve_neutralize() -> Any:
+    def neutralize(vectors, direction):
+        g = direction / np.linalg.norm(direction)
+        v = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+        out = v - np.outer(v @ g, g)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    return neutralize
+
+
+def _wrong_neutralize() -> Any:
+    def neutralize(vectors, direction):  # forgets to make the direction unit length
+        out = vectors - np.outer(vectors @ direction, direction)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    return neutralize
 
 
 EXERCISES = [
@@ -113,18 +186,24 @@ EXERCISES = [
     ),
     Exercise(
         id="10.2",
-        title="Which profession leans furthest towards the female side of the gender direction?",
-        check=_check_female_profession,
-        solution=_solve_female_profession,
-        context=_context,
-        wrong=_wrong_female_profession,
+        title="Predict: can an SVM still tell the 500 'female' from the 500 'male' words after hard debiasing?",
+        check=_check_svm_prediction,
+        solution=_solve_svm_prediction,
+        context=lambda: {"measured": 0.936},
+        wrong=_wrong_svm_prediction,
     ),
     Exercise(
         id="10.3",
-        title="Neutralise 'nurse' by hand: remove its component along g",
-        check=_check_neutral_nurse,
-        solution=_solve_neutral_nurse,
-        context=_context,
-        wrong=lambda kv, g, **_: np.asarray(kv["nurse"], dtype=np.float64),
+        title="Interpret: the embedding's bias score is zero, the search still treats names differently",
+        check=_check_swap_reading,
+        solution=_solve_swap_reading,
+        wrong=lambda: "a",
+    ),
+    Exercise(
+        id="10.4",
+        title="Build: neutralise vectors along a direction (hard debiasing, step 1)",
+        check=_check_neutralize,
+        solution=_solve_neutralize,
+        wrong=_wrong_neutralize,
     ),
 ]
