@@ -61,7 +61,7 @@ def _check_word_vectors(vectors: Any, what: str = "vectors") -> None:
 # ---------------------------------------------------------------- ranking: one tie rule
 def rank_of_correct(similarities: Any, targets: Sequence[int] | np.ndarray | None = None,
                     tolerance: float = 1e-9) -> np.ndarray:
-    """1-based rank of each query's correct item; ties count against it. Taught in notebooks/05_contextual_embeddings.ipynb.
+    """1-based rank of each query's correct item; ties count against it. Internal to course_utils (every ranking).
 
     Row i of ``similarities`` scores query i against every candidate; the correct candidate is column
     ``targets[i]`` (default: the diagonal, column i). A candidate that scores the same as the correct one
@@ -130,7 +130,7 @@ MAX_ANALOGY_VOCAB = 200_000
 
 
 def analogy_accuracy(vectors: Any, restrict_vocab: int = 30_000, batch_size: int = 1024) -> pd.DataFrame:
-    """3CosAdd analogy accuracy per section over the most frequent words, as gensim evaluates. Taught in notebooks/04_glove_fasttext.ipynb.
+    """3CosAdd analogy accuracy per section, as gensim evaluates. Taught in notebooks/04_glove_fasttext.ipynb.
 
     Like gensim's ``evaluate_word_analogies``: only the first ``restrict_vocab`` words are candidates, a
     question with any word outside them is skipped, and a, b, c are never the answer.
@@ -206,7 +206,7 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
 
 
 def document_similarity(encoder: TextEncoder) -> dict[str, float]:
-    """Pearson (and Spearman) of cosines with the Lee human ratings, 1,225 pairs, with intervals. Taught in notebooks/02_bow_tfidf.ipynb.
+    """Pearson of cosines with the Lee human ratings (1,225 pairs), with its interval. Taught in notebooks/02_bow_tfidf.ipynb.
 
     ``lee_pearson_low``/``lee_pearson_high`` is a bootstrap 95 % interval over the 50 *documents* (the pairs of
     a document share it, so resampling pairs would understate the noise).
@@ -227,7 +227,7 @@ def document_similarity(encoder: TextEncoder) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class RetrievalTask:
-    """Queries (one paragraph per article) and documents (each article's title and lead). Taught in notebooks/02_bow_tfidf.ipynb."""
+    """Queries (a paragraph per article) and documents (title and lead). Taught in notebooks/02_bow_tfidf.ipynb."""
 
     queries: list[str]
     documents: list[str]
@@ -235,7 +235,7 @@ class RetrievalTask:
 
 
 def retrieval_task(seed: int = 0) -> RetrievalTask:
-    """The Wikipedia retrieval task: a random later paragraph must find its article's lead. Taught in notebooks/05_contextual_embeddings.ipynb."""
+    """The retrieval task: a later paragraph must find its article's lead. Taught in notebooks/05_contextual_embeddings.ipynb."""
     seed = require_int(seed, "seed", 0)
     rng = np.random.default_rng(seed)
     queries, documents, titles = [], [], []
@@ -257,7 +257,7 @@ def retrieval_ranks(encoder: TextEncoder, seed: int = 0) -> np.ndarray:
 
 
 def retrieval(encoder: TextEncoder, ks: Sequence[int] = (1, 5), seed: int = 0) -> dict[str, float]:
-    """Recall@k and MRR of paragraph -> article retrieval on Wikipedia, with intervals over queries. Taught in notebooks/02_bow_tfidf.ipynb.
+    """Recall@k and MRR of paragraph -> article retrieval, with intervals over queries. Taught in notebooks/02_bow_tfidf.ipynb.
 
     Keys: ``recall@k`` for each k, ``mrr``, and ``<key>_low``/``<key>_high`` (bootstrap 95 % over the queries).
     """
@@ -306,7 +306,7 @@ def classification_predictions(encoder: TextEncoder, dataset: str = "newsgroups_
 
 def classification(encoder: TextEncoder, dataset: str = "newsgroups_subset", folds: int = 5,
                    seed: int = 0) -> dict[str, float]:
-    """Stratified k-fold accuracy of logistic regression on the encoded texts, with its spread. Taught in notebooks/02_bow_tfidf.ipynb.
+    """Stratified k-fold accuracy of logistic regression, with its spread. Taught in notebooks/02_bow_tfidf.ipynb.
 
     Keys: accuracy (mean over folds), accuracy_std (fold standard deviation) and accuracy_low/accuracy_high
     (bootstrap 95 % interval over the texts' out-of-fold correctness).
@@ -338,7 +338,7 @@ def _task_list(tasks: Any, known: Sequence[str]) -> list[str]:
 
 
 def evaluate_text_encoder(encoder: TextEncoder, tasks: Sequence[str] | str = DOCUMENT_TASKS) -> dict[str, float]:
-    """Run the document tasks on one text encoder; keys are leaderboard columns and their spread. Taught in notebooks/00_welcome.ipynb.
+    """Run the document tasks on a text encoder: leaderboard columns and spread. Taught in notebooks/00_welcome.ipynb.
 
     ``tasks`` is a task name or a list of them. Beside each score ``<column>`` come ``<column>_low`` and
     ``<column>_high`` (bootstrap 95 % interval) and, for classification, ``<column>_std`` (fold std).
@@ -365,7 +365,7 @@ def evaluate_text_encoder(encoder: TextEncoder, tasks: Sequence[str] | str = DOC
 
 
 def evaluate_word_vectors(vectors: Any, analogies: bool = True) -> dict[str, float]:
-    """Run the word tasks (WS353, SimLex, analogies) on word vectors; keys are leaderboard columns. Taught in notebooks/03_word2vec.ipynb.
+    """Run the word tasks (WS353, SimLex, analogies): leaderboard columns and spread. Taught in notebooks/03_word2vec.ipynb.
 
     Beside each Spearman come ``_low``/``_high`` (bootstrap 95 % over pairs); analogy accuracy over the questions
     too (``analogy_accuracy_low``/``_high``).
@@ -387,7 +387,7 @@ def evaluate_word_vectors(vectors: Any, analogies: bool = True) -> dict[str, flo
 
 # ---------------------------------------------------------------- beyond noise?
 def compare_encoders(a: Any, b: Any, task: str, *, n_resamples: int = 1000, seed: int = 0) -> Comparison:
-    """Does representation a differ from b on a task beyond noise? Paired bootstrap on the same items. Taught in notebooks/02_bow_tfidf.ipynb.
+    """Does a differ from b on a task beyond noise? A paired bootstrap. Taught in notebooks/02_bow_tfidf.ipynb.
 
     ``task`` is one of "lee" (Pearson, documents resampled), "retrieval" (MRR, queries), "retrieval@1"
     (recall@1), "newsgroups", "polarity" (accuracy, texts): then a and b are text encoders; or "ws353",

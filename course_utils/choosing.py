@@ -1,4 +1,4 @@
-"""Choosing an embedding model: cost beside quality, and any sentence-transformers name on the suite. Taught in notebooks/07_choosing_models.ipynb."""
+"""Choosing an embedding model: cost beside quality, any hub model on the suite. Taught in notebooks/07_choosing_models.ipynb."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def folder_size_mb(path: str | os.PathLike[str]) -> float:
 
 
 def saved_size_mb(save: Callable[[str], Any], filename: str = "model") -> float:
-    """Size on disk of whatever save(path) writes (gensim's model.save, SentenceTransformer.save). Taught in notebooks/07_choosing_models.ipynb."""
+    """Size on disk of whatever save(path) writes (e.g. model.save). Taught in notebooks/07_choosing_models.ipynb."""
     with tempfile.TemporaryDirectory() as folder:
         save(str(Path(folder) / filename))
         return folder_size_mb(folder)
@@ -56,7 +56,7 @@ def throughput(encoder: TextEncoder, texts: Sequence[str], repeats: int = 1) -> 
 
 
 def hub_download_mb(name: str) -> float | None:
-    """Size of a hub model's weight files in MB, asked from the hub before downloading (None when unknown). Taught in notebooks/07_choosing_models.ipynb."""
+    """Size of a hub model's weight files in MB, asked before downloading (None when unknown). Internal to course_utils."""
     from huggingface_hub import HfApi
 
     info = HfApi().model_info(name, files_metadata=True)
@@ -66,7 +66,7 @@ def hub_download_mb(name: str) -> float | None:
 
 def evaluate_sentence_model(name: str = MINILM_NAME, tasks: Sequence[str] = DOCUMENT_TASKS, max_seq_length: int | None = None,
                             large_mb: float = LARGE_MODEL_MB) -> dict[str, float]:
-    """Load any sentence-transformers model by name and run the benchmark suite on it, with its costs. Taught in notebooks/07_choosing_models.ipynb.
+    """Load a sentence-transformers model by name, run the suite, with costs. Taught in notebooks/07_choosing_models.ipynb.
 
     Offline only the bundled MiniLM works (any other name raises the course's OfflineError with the fix).
     Online, a hub model's size is checked first and a warning names the download and memory it needs.

@@ -1,4 +1,4 @@
-"""Contextual embeddings from a BERT model: pooling, a word's vector in context, attention maps. Taught in notebooks/05_contextual_embeddings.ipynb.
+"""Contextual embeddings: pooling, a word's vector in context, attention maps. Taught in notebooks/05_contextual_embeddings.ipynb.
 
 Everything here takes the (tokenizer, model) pair of ``course_utils.models.load_transformer`` or the
 SentenceTransformer of ``load_sentence_model``; heavy imports happen inside the functions.
@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 
 from course_utils.encoders import TextEncoder
-from course_utils.errors import CourseError, require_text, require_texts
+from course_utils.errors import CourseError, require_int, require_text, require_texts
 
 
 def mean_pool(token_embeddings: Any, attention_mask: Any) -> Any:
-    """Average the token vectors of each text over its real tokens (mask 1), ignoring padding. Taught in notebooks/05_contextual_embeddings.ipynb.
+    """Average each text's token vectors over its real tokens (mask 1). Taught in notebooks/05_contextual_embeddings.ipynb.
 
     ``token_embeddings`` is (batch, tokens, dim) and ``attention_mask`` (batch, tokens), both torch
     tensors or both numpy arrays; one unbatched text, (tokens, dim) and (tokens,), works too. The result
@@ -40,13 +40,19 @@ def _is_torch(x: Any) -> bool:
 
 
 def sentence_encoder(model: Any = None, batch_size: int = 32) -> TextEncoder:
-    """A text encoder (list[str] -> unit-length numpy rows) from a SentenceTransformer; None loads the bundled MiniLM. Taught in notebooks/05_contextual_embeddings.ipynb."""
+    """A text encoder (unit rows) from a SentenceTransformer. Taught in notebooks/05_contextual_embeddings.ipynb.
+
+    ``model=None`` loads the bundled MiniLM. A model *name* is refused (load it with load_sentence_model(name)).
+    """
+    batch_size = require_int(batch_size, "batch_size", 1)
     if model is None:
         from course_utils.models import load_sentence_model
 
         model = load_sentence_model()
-    if not hasattr(model, "encode"):
-        raise CourseError(f"sentence_encoder needs a SentenceTransformer (from load_sentence_model()), got {type(model).__name__}.")
+    if isinstance(model, str | bytes) or not callable(getattr(model, "encode", None)) \
+            or not hasattr(model, "get_embedding_dimension"):
+        hint = f"load_sentence_model({model!r})" if isinstance(model, str) else "load_sentence_model()"
+        raise CourseError(f"model must be a SentenceTransformer, got {type(model).__name__}: pass {hint}.")
 
     def encode(texts: list[str]) -> np.ndarray:
         texts = require_texts(texts)
@@ -57,7 +63,7 @@ def sentence_encoder(model: Any = None, batch_size: int = 32) -> TextEncoder:
 
 
 def find_word(sentence: str, word: str) -> tuple[int, int]:
-    """Character span of the first whole-word, case-insensitive occurrence of word in sentence. Taught in notebooks/05_contextual_embeddings.ipynb."""
+    """Character span of the first whole-word, case-insensitive occurrence of word in sentence. Internal to course_utils."""
     require_text(sentence, "sentence")
     require_text(word, "word")
     match = re.search(rf"(?<!\w){re.escape(word.strip())}(?!\w)", sentence, flags=re.IGNORECASE)
@@ -67,7 +73,7 @@ def find_word(sentence: str, word: str) -> tuple[int, int]:
 
 
 def word_in_context_vectors(tokenizer: Any, model: Any, sentence: str, word: str) -> np.ndarray:
-    """The vector of `word` in `sentence` at every layer (embeddings + each block), averaging its WordPiece pieces. Taught in notebooks/05_contextual_embeddings.ipynb.
+    """The vector of `word` in `sentence` at every layer (pieces averaged). Taught in notebooks/05_contextual_embeddings.ipynb.
 
     Returns an array of shape (layers + 1, hidden): row 0 is the embedding layer's output, row i the
     output of block i. The word's pieces are the tokens whose character offsets fall in its span.
@@ -89,7 +95,7 @@ def word_in_context_vectors(tokenizer: Any, model: Any, sentence: str, word: str
 
 
 def attention_maps(tokenizer: Any, model: Any, sentence: str) -> tuple[list[str], np.ndarray]:
-    """Tokens and attention weights (layers, heads, tokens, tokens) of one sentence. Taught in notebooks/05_contextual_embeddings.ipynb."""
+    """Tokens and attention weights (layers, heads, tokens, tokens). Taught in notebooks/05_contextual_embeddings.ipynb."""
     import torch
 
     require_text(sentence, "sentence")
@@ -105,7 +111,7 @@ def attention_maps(tokenizer: Any, model: Any, sentence: str) -> tuple[list[str]
 
 def plot_attention(tokens: list[str], attention: np.ndarray, layer: int = 0, head: int = 0, ax: Any = None,
                    title: str | None = None) -> Any:
-    """Heatmap of one layer's and head's attention: row = token attending, column = token attended to. Taught in notebooks/05_contextual_embeddings.ipynb.
+    """Heatmap of one layer's and head's attention (row attends to column). Taught in notebooks/05_contextual_embeddings.ipynb.
 
     ``attention`` is (layers, heads, tokens, tokens) as from :func:`attention_maps`, or one
     (tokens, tokens) matrix (then layer and head only label the title). Returns the axes.
@@ -123,7 +129,8 @@ def plot_attention(tokens: list[str], attention: np.ndarray, layer: int = 0, hea
     else:
         raise CourseError(f"attention must be (layers, heads, tokens, tokens) or (tokens, tokens), got shape {attention.shape}.")
     if matrix.shape != (len(tokens), len(tokens)):
-        raise CourseError(f"{len(tokens)} tokens but an attention matrix of shape {matrix.shape}: pass the tokens of the same sentence.")
+        raise CourseError(f"{len(tokens)} tokens but an attention matrix of shape {matrix.shape}: "
+                          "pass the tokens of the same sentence.")
     if ax is None:
         size = 2.5 + 0.42 * len(tokens)
         _, ax = plt.subplots(figsize=(size + 1.2, size))

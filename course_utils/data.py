@@ -18,13 +18,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from course_utils.errors import UnknownNameError
-
 WIKI_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 
 
 def gensim_data_path(filename: str) -> Path:
-    """Path of a file in gensim's test_data folder, with a clear error if it is missing. Taught in notebooks/00_welcome.ipynb."""
+    """Path of a file in gensim's test_data folder, with a clear error if it is missing. Internal to course_utils."""
     from gensim.test.utils import datapath
 
     path = Path(datapath(filename))
@@ -43,7 +41,7 @@ def _read_pairs(filename: str) -> pd.DataFrame:
 
 
 def load_wordsim353() -> pd.DataFrame:
-    """WordSim-353: 353 word pairs with mean human relatedness (0-10). Taught in notebooks/04_glove_fasttext.ipynb."""
+    """WordSim-353: 353 word pairs with mean human relatedness (0-10). Taught in notebooks/03_word2vec.ipynb."""
     return _read_pairs("wordsim353.tsv")
 
 
@@ -53,7 +51,7 @@ def load_simlex999() -> pd.DataFrame:
 
 
 def load_analogies() -> pd.DataFrame:
-    """The Google analogy set (a : b :: c : d) with its section, lower-cased. Taught in notebooks/04_glove_fasttext.ipynb."""
+    """The Google analogy set (a : b :: c : d) with its section, lower-cased. Taught in notebooks/00_welcome.ipynb."""
     rows = []
     section = ""
     for line in gensim_data_path("questions-words.txt").read_text().splitlines():
@@ -80,7 +78,7 @@ def load_lee() -> tuple[list[str], np.ndarray]:
 
 
 def load_lee_background() -> list[str]:
-    """The 300 Lee background news documents (for training, never for evaluation). Taught in notebooks/03_word2vec.ipynb."""
+    """The 300 Lee background news documents (for training, never for evaluation). Taught in notebooks/01_one_hot.ipynb."""
     lines = gensim_data_path("lee_background.cor").read_text(encoding="latin-1").splitlines()
     return [line.strip() for line in lines if line.strip()]
 
@@ -117,7 +115,7 @@ def _clean_paragraphs(wikitext: str, min_words: int) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=2)
 def load_wikipedia(min_words: int = 30) -> tuple[Article, ...]:
-    """The 106 English Wikipedia articles gensim ships, as prose paragraphs (redirects dropped). Taught in notebooks/00_welcome.ipynb."""
+    """The English Wikipedia articles gensim ships, as prose paragraphs. Taught in notebooks/00_welcome.ipynb."""
     from gensim.corpora.wikicorpus import extract_pages
 
     with bz2.open(gensim_data_path(WIKI_FILE)) as f:
@@ -173,25 +171,3 @@ def load_polarity() -> tuple[list[str], np.ndarray]:
             texts.append(text.strip())
             labels.append(1 if label == "__label__pos" else 0)
     return texts, np.asarray(labels, dtype=int)
-
-
-DATASETS = {
-    "wordsim353": load_wordsim353,
-    "simlex999": load_simlex999,
-    "analogies": load_analogies,
-    "lee": load_lee,
-    "lee_background": load_lee_background,
-    "wikipedia": load_wikipedia,
-    "newsgroups_subset": load_newsgroups_subset,
-    "polarity": load_polarity,
-}
-
-
-def load_dataset(name: str) -> object:
-    """Any course dataset by name (see DATASETS). Taught in notebooks/00_welcome.ipynb."""
-    if name not in DATASETS:
-        from course_utils.errors import close_matches
-
-        near = close_matches(str(name), DATASETS) or sorted(DATASETS)
-        raise UnknownNameError(f"Unknown dataset {name!r}. Try one of: {', '.join(near)}.")
-    return DATASETS[name]()

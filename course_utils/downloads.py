@@ -22,14 +22,14 @@ CHUNK = 1 << 16
 
 
 def cache_dir() -> Path:
-    """Where downloads are kept: $COURSE_CACHE or ~/.cache/embeddings-course. Taught in notebooks/03_word2vec.ipynb."""
+    """Where downloads are kept: $COURSE_CACHE or ~/.cache/embeddings-course. Internal to course_utils."""
     path = Path(os.environ.get("COURSE_CACHE", Path.home() / ".cache" / "embeddings-course"))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def file_digest(path: Path, algorithm: str = "sha256") -> str:
-    """Hex digest of a file, read in chunks. Taught in notebooks/03_word2vec.ipynb."""
+    """Hex digest of a file, read in chunks. Internal to course_utils."""
     h = hashlib.new(algorithm)
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(CHUNK), b""):
@@ -39,7 +39,7 @@ def file_digest(path: Path, algorithm: str = "sha256") -> str:
 
 def download(url: str, dest: Path, checksum: str | None = None, algorithm: str = "sha256",
              progress: bool = True, timeout: float = 30.0) -> Path:
-    """Download url to dest, resuming a partial .part file and verifying the checksum. Taught in notebooks/03_word2vec.ipynb."""
+    """Download url to dest, resuming a partial .part file and verifying the checksum. Internal to course_utils."""
     from tqdm.auto import tqdm
 
     dest = Path(dest)
@@ -89,7 +89,7 @@ def _require_online(what: str) -> None:
 
 
 def fetch_text8(base_url: str | None = None, list_url: str | None = None, progress: bool = True) -> Path:
-    """Download gensim-data's text8 (first 100 MB of Wikipedia, 17M words), checked by its md5. Taught in notebooks/03_word2vec.ipynb."""
+    """gensim-data's text8 (100 MB of Wikipedia, 17M words), cached, md5-checked. Taught in notebooks/03_word2vec.ipynb."""
     import gensim.downloader as gd
 
     if base_url is None:
@@ -110,7 +110,7 @@ def fetch_text8(base_url: str | None = None, list_url: str | None = None, progre
 
 def fetch_20newsgroups(url: str | None = None, checksum: str | None = None, subset: str = "train",
                        progress: bool = True) -> tuple[list[str], list[int], list[str]]:
-    """The full 20 Newsgroups by-date split (scikit-learn's archive and checksum), headers removed. Taught in notebooks/02_bow_tfidf.ipynb."""
+    """The full 20 Newsgroups by-date split (cached, checksummed), headers removed. Taught in notebooks/02_bow_tfidf.ipynb."""
     from sklearn.datasets import load_files
     from sklearn.datasets._twenty_newsgroups import (
         ARCHIVE,

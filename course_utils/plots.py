@@ -9,7 +9,7 @@ import numpy as np
 
 
 def use_course_style() -> None:
-    """Readable fonts and sizes for every figure (call once per notebook). Taught in notebooks/00_welcome.ipynb."""
+    """Readable fonts and sizes for every figure (call once per notebook). Taught in notebooks/01_one_hot.ipynb."""
     import matplotlib as mpl
 
     mpl.rcParams.update({

@@ -8,15 +8,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from course_utils.encoders import TextEncoder
-from course_utils.errors import CourseError, require_texts
+from course_utils.errors import CourseError, require_int, require_sentences, require_texts
 from course_utils.text import tokenize as course_tokenize
+from course_utils.vectors import l2_normalize
 
 if TYPE_CHECKING:  # heavy imports stay out of import time
     from gensim.models import FastText, KeyedVectors
 
 
 def mean_vector_encoder(kv: KeyedVectors, tokenize: Callable[[str], list[str]] = course_tokenize) -> TextEncoder:
-    """A text encoder that averages the vectors of a text's known words (no known word: a zero row). Taught in notebooks/04_glove_fasttext.ipynb."""
+    """A text encoder averaging a text's known word vectors (none: zero row). Taught in notebooks/04_glove_fasttext.ipynb."""
+    if not hasattr(kv, "key_to_index") or not hasattr(kv, "vector_size"):
+        raise CourseError(f"kv must be word vectors (gensim KeyedVectors, e.g. load_glove() or model.wv), "
+                          f"got {type(kv).__name__}.")
+    if not callable(tokenize):
+        raise CourseError(f"tokenize must be a function str -> list[str], got {type(tokenize).__name__}.")
 
     def encode(texts: list[str]) -> np.ndarray:
         texts = require_texts(texts)
@@ -30,21 +36,18 @@ def mean_vector_encoder(kv: KeyedVectors, tokenize: Callable[[str], list[str]] =
     return encode
 
 
-def _unit_rows(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
-    return matrix / np.where(norms == 0, 1.0, norms)
-
-
 def analogy(kv: KeyedVectors, a: str, b: str, c: str, topn: int = 1) -> list[tuple[str, float]]:
-    """a : b :: c : ?  by 3CosAdd: the words nearest to unit(b) - unit(a) + unit(c), a, b, c excluded (gensim's most_similar). Taught in notebooks/04_glove_fasttext.ipynb."""
+    """a : b :: c : ? by 3CosAdd (a, b, c excluded). Taught in notebooks/04_glove_fasttext.ipynb.
+
+    The same ranking as gensim's ``most_similar(positive=[b, c], negative=[a])``.
+    """
     from course_utils.models import word_vector
 
-    if not isinstance(topn, int) or topn < 1:
-        raise CourseError(f"topn must be a positive integer, got {topn!r}.")
+    topn = require_int(topn, "topn", 1, len(kv.index_to_key) - 3)
     query_words = [a, b, c]
-    va, vb, vc = (_unit_rows(np.asarray(word_vector(kv, w), dtype=np.float32)) for w in query_words)
-    target = _unit_rows(vb - va + vc)
-    sims = _unit_rows(np.asarray(kv.vectors, dtype=np.float32)) @ target
+    va, vb, vc = (l2_normalize(np.asarray(word_vector(kv, w), dtype=np.float32)) for w in query_words)
+    target = l2_normalize(vb - va + vc)
+    sims = l2_normalize(np.asarray(kv.vectors, dtype=np.float32)) @ target
     for w in query_words:
         sims[kv.key_to_index[w]] = -np.inf
     best = np.argpartition(-sims, topn)[:topn] if topn < len(sims) else np.arange(len(sims))
@@ -53,12 +56,20 @@ def analogy(kv: KeyedVectors, a: str, b: str, c: str, topn: int = 1) -> list[tup
 
 
 def train_fasttext(sentences: Sequence[Sequence[str]], **kwargs: Any) -> FastText:
-    """gensim FastText (skip-gram, 50 d, character 3-6-grams in 200k hash buckets) with reproducible defaults (seed 42, one worker). Taught in notebooks/04_glove_fasttext.ipynb."""
+    """gensim FastText with reproducible defaults (seed 42, one worker). Taught in notebooks/04_glove_fasttext.ipynb.
+
+    Skip-gram, 50 d, character 3-6-grams hashed into 200,000 buckets (``bucket``), window 5, 5 epochs.
+    """
     from gensim.models import FastText
 
-    if not sentences:
-        raise CourseError("The corpus is empty: pass a list of tokenised sentences, e.g. word2vec.training_corpus().")
+    from course_utils.word2vec import _check_training_options, _check_vocabulary
+
+    sentences = require_sentences(sentences)
     options = {"vector_size": 50, "window": 5, "min_count": 5, "sg": 1, "negative": 5, "epochs": 5,
                "min_n": 3, "max_n": 6, "bucket": 200_000, "seed": 42, "workers": 1}
     options.update(kwargs)
+    _check_training_options(options)
+    for key in ("min_n", "max_n", "bucket"):
+        require_int(options[key], key, 0 if key != "bucket" else 1)
+    _check_vocabulary(sentences, options["min_count"])
     return FastText(sentences, **options)

@@ -33,7 +33,8 @@ def _check_finite(values: np.ndarray, what: str) -> None:
 def l2_normalize(matrix: Any, what: str = "matrix") -> Any:
     """Rows scaled to unit length; zero rows stay zero; sparse stays sparse. Taught in notebooks/05_contextual_embeddings.ipynb.
 
-    A 1-D vector is normalised as one row and returned 1-D.
+    A 1-D vector is normalised as one row and returned 1-D. float32 input stays float32 (memory), anything else
+    becomes float64.
     """
     from sklearn.preprocessing import normalize
 
@@ -42,7 +43,8 @@ def l2_normalize(matrix: Any, what: str = "matrix") -> Any:
         _check_finite(m.data, what)
         return normalize(m, norm="l2")
     try:
-        dense = np.asarray(matrix, dtype=np.float64)
+        dense = np.asarray(matrix)
+        dense = dense if dense.dtype == np.float32 else dense.astype(np.float64)
     except (TypeError, ValueError):
         raise CourseError(f"{what} must be a numeric matrix (one row per item), got {type(matrix).__name__}.") from None
     if dense.ndim == 1 and dense.size:
@@ -78,19 +80,27 @@ def rowwise_cosine(a: Any, b: Any) -> np.ndarray:
     return np.sum(an * bn, axis=1)
 
 
-def to_keyed_vectors(words: Sequence[str], matrix: Any) -> KeyedVectors:
-    """Wrap a (words x dims) matrix as gensim KeyedVectors, row i for words[i]. Taught in notebooks/03_word2vec.ipynb."""
+def to_keyed_vectors(words: Sequence[str], matrix: Any, copy: bool = True) -> KeyedVectors:
+    """Wrap a (words x dims) matrix as gensim KeyedVectors, row i for words[i]. Taught in notebooks/03_word2vec.ipynb.
+
+    ``copy=False`` wraps a float32 matrix as it is (e.g. memory-mapped GloVe: nothing is read into RAM).
+    """
     from gensim.models import KeyedVectors
 
     from course_utils.errors import require_texts
 
     words = require_texts(words, "words")
-    values = np.asarray(as_dense(matrix), dtype=np.float32)
+    values = matrix if not copy and getattr(matrix, "dtype", None) == np.float32 else as_dense(matrix)
     if values.ndim != 2 or len(words) != len(values):
         raise CourseError(f"{len(words)} words but a matrix of shape {values.shape}: pass one row per word.")
-    if len(set(words)) != len(words):
+    index = {w: i for i, w in enumerate(words)}
+    if len(index) != len(words):
         raise CourseError("words contains duplicates: each word needs exactly one row.")
-    _check_finite(values, "matrix")
     kv = KeyedVectors(vector_size=values.shape[1], count=0, dtype=np.float32)
+    if not copy:
+        kv.index_to_key, kv.key_to_index, kv.vectors = words, index, values
+        return kv
+    values = values.astype(np.float32)
+    _check_finite(values, "matrix")
     kv.add_vectors(words, values)
     return kv

@@ -1,11 +1,12 @@
-"""Word2Vec: the training corpus, skip-gram with negative sampling from scratch, gensim's twin, and a count-based twin.
+"""Word2Vec: the training corpus, skip-gram with negative sampling from scratch, gensim's twin, a count-based twin.
 
-Taught in notebooks/03_word2vec.ipynb, where every function here is first written out in full.
+Taught in notebooks/03_word2vec.ipynb, which writes ``skipgram_pairs``, ``sgns_step``, ``sgns_loss`` and
+``train_sgns`` in full with these same signatures and checks that they agree with the versions here; the
+count-based twin (co-occurrences -> PPMI -> SVD) is taught in notebooks/04_glove_fasttext.ipynb.
 """
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -13,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from course_utils.errors import CourseError
+from course_utils.errors import CourseError, require_int, require_number, require_sentences
+from course_utils.vectors import to_keyed_vectors as to_keyed_vectors  # re-exported: notebook 03 imports it here
 
 if TYPE_CHECKING:  # heavy imports stay out of import time
     from gensim.models import KeyedVectors, Word2Vec
@@ -21,7 +23,7 @@ if TYPE_CHECKING:  # heavy imports stay out of import time
 
 # ---------------------------------------------------------------- corpus
 def training_corpus() -> list[list[str]]:
-    """Wikipedia sample paragraphs + the 300 Lee background documents, tokenised (never the 50 Lee test docs). Taught in notebooks/03_word2vec.ipynb."""
+    """Wikipedia paragraphs + 300 Lee background documents, tokenised (no Lee test doc). Taught in notebooks/03_word2vec.ipynb."""
     from course_utils.data import load_lee_background, load_wikipedia
     from course_utils.text import tokenize
 
@@ -31,7 +33,7 @@ def training_corpus() -> list[list[str]]:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Words kept (count >= min_count), most frequent first, with their counts. Taught in notebooks/03_word2vec.ipynb."""
+    """Words kept (count >= min_count), most frequent first, with their counts. Taught in notebooks/04_glove_fasttext.ipynb."""
 
     words: list[str]
     counts: np.ndarray
@@ -42,7 +44,9 @@ class Vocabulary:
 
 
 def build_vocabulary(sentences: Iterable[Sequence[str]], min_count: int = 5) -> Vocabulary:
-    """Count words and keep those seen at least min_count times, most frequent first. Taught in notebooks/03_word2vec.ipynb."""
+    """Keep the words seen at least min_count times, most frequent first. Taught in notebooks/04_glove_fasttext.ipynb."""
+    sentences = require_sentences(sentences)
+    min_count = require_int(min_count, "min_count", 1)
     counts = Counter(word for sentence in sentences for word in sentence)
     kept = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w))
     if not kept:
@@ -51,7 +55,10 @@ def build_vocabulary(sentences: Iterable[Sequence[str]], min_count: int = 5) -> 
 
 
 def encode_corpus(sentences: Iterable[Sequence[str]], vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
-    """Token ids of the known words and the sentence each came from, as two flat arrays. Taught in notebooks/03_word2vec.ipynb."""
+    """Token ids of the known words and the sentence of each, as two arrays. Taught in notebooks/04_glove_fasttext.ipynb."""
+    sentences = require_sentences(sentences)
+    if not isinstance(vocab, Vocabulary):
+        raise CourseError(f"vocab must be the Vocabulary that build_vocabulary returns, got {type(vocab).__name__}.")
     ids, sentence_ids = [], []
     for s, sentence in enumerate(sentences):
         known = [vocab.index[w] for w in sentence if w in vocab.index]
@@ -60,18 +67,34 @@ def encode_corpus(sentences: Iterable[Sequence[str]], vocab: Vocabulary) -> tupl
     return np.array(ids, dtype=np.int64), np.array(sentence_ids, dtype=np.int64)
 
 
-def keep_probabilities(counts: np.ndarray, sample: float = 1e-3) -> np.ndarray:
-    """Probability of keeping each word under word2vec's subsampling of frequent words. Taught in notebooks/03_word2vec.ipynb."""
-    if sample <= 0:  # word2vec's convention: sample=0 switches subsampling off
-        return np.ones(len(counts))
-    frequency = counts / counts.sum()
-    return np.minimum(1.0, (np.sqrt(frequency / sample) + 1) * sample / frequency)
+# ---------------------------------------------------------------- skip-gram with negative sampling
+def _id_arrays(ids: Any, sentence_ids: Any) -> tuple[np.ndarray, np.ndarray]:
+    if isinstance(ids, str) or isinstance(sentence_ids, str):
+        raise CourseError("ids and sentence_ids must be integer arrays (from encode_corpus), not strings.")
+    ids, sentence_ids = np.asarray(ids), np.asarray(sentence_ids)
+    for name, array in (("ids", ids), ("sentence_ids", sentence_ids)):
+        if array.ndim != 1 or not np.issubdtype(array.dtype, np.integer):
+            raise CourseError(f"{name} must be a 1-D integer array (from encode_corpus), got {array.dtype} "
+                              f"of shape {array.shape}.")
+    if len(ids) != len(sentence_ids):
+        raise CourseError(f"ids ({len(ids)}) and sentence_ids ({len(sentence_ids)}) must have the same length.")
+    return ids, sentence_ids
 
 
-def skipgram_pairs(ids: np.ndarray, sentence_ids: np.ndarray, window: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """All (centre, context) pairs within a random window of 1..window words, inside each sentence. Taught in notebooks/03_word2vec.ipynb."""
+def _generator(rng: Any) -> Any:
+    if not hasattr(rng, "integers") or not hasattr(rng, "random"):
+        raise CourseError(f"rng must be a numpy Generator such as np.random.default_rng(42), got {type(rng).__name__}.")
+    return rng
+
+
+def skipgram_pairs(ids: np.ndarray, sentence_ids: np.ndarray, window: int,
+                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """All (centre, context) pairs within a random reach of 1..window words. Taught in notebooks/03_word2vec.ipynb."""
+    ids, sentence_ids = _id_arrays(ids, sentence_ids)
+    window = require_int(window, "window", 1)
+    rng = _generator(rng)
     reach = rng.integers(1, window + 1, size=len(ids))  # word2vec's "dynamic window"
-    centres, contexts = [], []
+    centres, contexts = [np.zeros(0, dtype=ids.dtype)], [np.zeros(0, dtype=ids.dtype)]
     for offset in range(1, window + 1):
         same = sentence_ids[:-offset] == sentence_ids[offset:]
         right = same & (reach[:-offset] >= offset)  # centre i, context i + offset
@@ -81,57 +104,28 @@ def skipgram_pairs(ids: np.ndarray, sentence_ids: np.ndarray, window: int, rng: 
     return np.concatenate(centres), np.concatenate(contexts)
 
 
-def noise_distribution(counts: np.ndarray, power: float = 0.75) -> np.ndarray:
-    """Unigram counts raised to 3/4 and normalised: where negative samples are drawn from. Taught in notebooks/03_word2vec.ipynb."""
-    weights = counts.astype(np.float64) ** power
-    return weights / weights.sum()
-
-
-# ---------------------------------------------------------------- skip-gram with negative sampling
-@dataclass
-class SGNSResult:
-    """A trained scratch model: word vectors, the loss per logged step, and the training speed. Taught in notebooks/03_word2vec.ipynb."""
-
-    vocab: Vocabulary
-    vectors: np.ndarray
-    losses: list[float]
-    words_trained: int
-    seconds: float
-
-    @property
-    def words_per_second(self) -> float:
-        """Corpus words processed per second (gensim counts the same way)."""
-        return self.words_trained / self.seconds
-
-    def keyed_vectors(self) -> KeyedVectors:
-        """The vectors as gensim KeyedVectors, so the benchmark suite and most_similar apply."""
-        return to_keyed_vectors(self.vocab.words, self.vectors)
-
-
-def to_keyed_vectors(words: Sequence[str], matrix: np.ndarray) -> KeyedVectors:
-    """Wrap a (words x dims) matrix as gensim KeyedVectors. Taught in notebooks/03_word2vec.ipynb."""
-    from gensim.models import KeyedVectors
-
-    if len(words) != len(matrix):
-        raise CourseError(f"{len(words)} words but {len(matrix)} vectors: pass one row per word.")
-    kv = KeyedVectors(vector_size=matrix.shape[1], count=0, dtype=np.float32)
-    kv.add_vectors(list(words), np.asarray(matrix, dtype=np.float32))
-    return kv
-
-
 def sgns_step(w_in: Any, w_out: Any, centres: Any, contexts: Any, negatives: Any, lr: float) -> Any:
-    """One vectorised SGD step of skip-gram with negative sampling on a minibatch; returns the scores. Taught in notebooks/03_word2vec.ipynb.
+    """One SGD step of skip-gram with negative sampling on a minibatch; returns the scores. Taught in notebooks/03_word2vec.ipynb.
 
-    For each pair the model should say "yes" (sigmoid(v . u) -> 1) to the true context and "no" to k noise words.
+    For each pair the model should say "yes" (sigmoid(v . u) -> 1) to the true context and "no" to k noise
+    words. ``w_in``/``w_out`` are (vocabulary x dim) float tensors updated in place; ``centres``/``contexts``
+    (B,) and ``negatives`` (B, k) are long tensors.
     """
     import torch
 
-    targets = torch.cat([contexts[:, None], negatives], dim=1)  # (B, 1 + k): the true context, then k noise words
-    v = w_in.index_select(0, centres)  # (B, d) centre vectors
-    u = w_out.index_select(0, targets.reshape(-1)).view(*targets.shape, -1)  # (B, 1 + k, d) output vectors
+    tensors = {"w_in": w_in, "w_out": w_out, "centres": centres, "contexts": contexts, "negatives": negatives}
+    for name, value in tensors.items():
+        if not isinstance(value, torch.Tensor):
+            raise CourseError(f"{name} must be a torch tensor, got {type(value).__name__}.")
+    if negatives.ndim != 2 or len(negatives) != len(centres) or len(contexts) != len(centres):
+        raise CourseError("centres, contexts (B,) and negatives (B, k) must describe the same B pairs.")
+    lr = require_number(lr, "lr", 0.0, strict=True)
+    targets = torch.cat([contexts[:, None], negatives], dim=1)  # (B, 1 + k): true context, then noise
+    v = w_in.index_select(0, centres)  # (B, d): w_in[centres], faster
+    u = w_out.index_select(0, targets.reshape(-1)).view(*targets.shape, -1)  # (B, 1 + k, d)
     scores = (u * v[:, None, :]).sum(-1)
-    g = -torch.sigmoid(scores)  # d log-likelihood / d score is label - sigmoid(score)
-    g[:, 0] += 1.0  # label 1 for the true context, 0 for the noise words
+    g = -torch.sigmoid(scores)  # label - sigmoid(score), label 0 ...
+    g[:, 0] += 1.0  # ... and label 1 for the true context
     g *= lr
     w_in.index_add_(0, centres, (g[:, :, None] * u).sum(1))
     w_out.index_add_(0, targets.reshape(-1), (g[:, :, None] * v[:, None, :]).reshape(-1, v.shape[1]))
@@ -139,82 +133,120 @@ def sgns_step(w_in: Any, w_out: Any, centres: Any, contexts: Any, negatives: Any
 
 
 def sgns_loss(scores: Any) -> float:
-    """Mean negative-sampling loss of a batch of scores (column 0 true context, the rest noise). Taught in notebooks/03_word2vec.ipynb."""
-    import torch.nn.functional as F
+    """Mean loss of a batch of scores (column 0: true context, the rest: noise). Taught in notebooks/03_word2vec.ipynb."""
+    import torch
 
-    return float(-(F.logsigmoid(scores[:, 0]) + F.logsigmoid(-scores[:, 1:]).sum(1)).mean())
+    if not isinstance(scores, torch.Tensor) or scores.ndim != 2 or scores.shape[1] < 2 or not len(scores):
+        raise CourseError("scores must be a (B, 1 + k) torch tensor as sgns_step returns (B >= 1, k >= 1).")
+    return float(-(torch.nn.functional.logsigmoid(scores[:, 0])
+                   + torch.nn.functional.logsigmoid(-scores[:, 1:]).sum(1)).mean())
 
 
-def train_sgns(sentences: Sequence[Sequence[str]], dim: int = 50, window: int = 5, negative: int = 5,
-               epochs: int = 5, min_count: int = 5, sample: float = 1e-3, lr: float = 0.025,
-               batch_size: int = 4096, seed: int = 42, progress: bool = True, log_every: int = 20,
-               threads: int = 1) -> SGNSResult:
-    """Train skip-gram with negative sampling from scratch (torch, minibatches, linear learning-rate decay). Taught in notebooks/03_word2vec.ipynb."""
+def _probabilities(values: Any, what: str, size: int) -> np.ndarray:
+    array = np.asarray(values, dtype=np.float64) if not isinstance(values, str) else np.zeros(0)
+    if array.shape != (size,):
+        raise CourseError(f"{what} must hold one probability per vocabulary word ({size}), got shape {array.shape}.")
+    if not np.all(np.isfinite(array)) or array.min() < 0 or array.max() > 1:
+        raise CourseError(f"{what} must hold probabilities between 0 and 1.")
+    return array
+
+
+def train_sgns(ids: np.ndarray, sentence_ids: np.ndarray, rng: np.random.Generator, keep_prob: np.ndarray,
+               noise: np.ndarray, *, dim: int = 50, window: int = 5, negative: int = 5, epochs: int = 5,
+               lr: float = 0.025, batch_size: int = 4096, log_every: int = 20,
+               progress: bool = True) -> tuple[np.ndarray, list[float]]:
+    """Skip-gram with negative sampling: word vectors and the logged losses. Taught in notebooks/03_word2vec.ipynb.
+
+    ``ids``/``sentence_ids`` come from encode_corpus; ``keep_prob`` (subsampling) and ``noise`` (the 3/4-power
+    unigram distribution) hold one value per vocabulary word. Every draw comes from ``rng``; the initial vectors
+    come from torch's global generator (call ``torch.manual_seed`` first to repeat a run). The learning rate
+    decays linearly to 1e-4 of ``lr`` over training, as in word2vec.
+    """
     import torch
     from tqdm.auto import tqdm
 
-    if not sentences:
-        raise CourseError("The corpus is empty: pass a list of tokenised sentences, e.g. training_corpus().")
-    rng = np.random.default_rng(seed)
-    torch.manual_seed(seed)
-    vocab = build_vocabulary(sentences, min_count)
-    ids, sentence_ids = encode_corpus(sentences, vocab)
-    keep = keep_probabilities(vocab.counts, sample)
-    noise_cdf = np.cumsum(noise_distribution(vocab.counts))
-    w_in = (torch.rand(len(vocab), dim) - 0.5) / dim  # word2vec's initialisation
-    w_out = torch.zeros(len(vocab), dim)
+    ids, sentence_ids = _id_arrays(ids, sentence_ids)
+    if not len(ids):
+        raise CourseError("ids is empty: the corpus has no word of the vocabulary; check encode_corpus's input.")
+    rng = _generator(rng)
+    dim = require_int(dim, "dim", 1)
+    window = require_int(window, "window", 1)
+    negative = require_int(negative, "negative", 1)
+    epochs = require_int(epochs, "epochs", 1)
+    batch_size = require_int(batch_size, "batch_size", 1)
+    log_every = require_int(log_every, "log_every", 1)
+    lr = require_number(lr, "lr", 0.0, strict=True)
+    n_words = len(np.asarray(keep_prob)) if not isinstance(keep_prob, str) else 0
+    keep_prob = _probabilities(keep_prob, "keep_prob", n_words)
+    noise = _probabilities(noise, "noise", n_words)
+    if abs(noise.sum() - 1) > 1e-6:
+        raise CourseError(f"noise must sum to 1 (a distribution), it sums to {noise.sum():.4g}.")
+    if ids.min() < 0 or ids.max() >= n_words:
+        raise CourseError(f"ids must be word indices in 0..{n_words - 1} (one keep_prob per word).")
+    noise_cdf = np.cumsum(noise)
+    w_in = (torch.rand(n_words, dim) - 0.5) / dim  # word2vec's initialisation
+    w_out = torch.zeros(n_words, dim)
     losses: list[float] = []
-    previous_threads = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    start = time.perf_counter()
-    try:
-        with tqdm(total=epochs, unit="epoch", disable=not progress, desc="SGNS") as bar:
-            for epoch in range(epochs):
-                kept = rng.random(len(ids)) < keep[ids]
-                centres, contexts = skipgram_pairs(ids[kept], sentence_ids[kept], window, rng)
-                order = rng.permutation(len(centres))
-                centres, contexts = torch.from_numpy(centres[order]), torch.from_numpy(contexts[order])
-                noise = np.searchsorted(noise_cdf, rng.random((len(centres), negative)))
-                negatives = torch.from_numpy(np.minimum(noise, len(vocab) - 1))
-                n_batches = -(-len(centres) // batch_size)
-                for b in range(n_batches):
-                    step_lr = lr * max(1 - (epoch + b / n_batches) / epochs, 1e-4)
-                    sl = slice(b * batch_size, (b + 1) * batch_size)
-                    scores = sgns_step(w_in, w_out, centres[sl], contexts[sl], negatives[sl], step_lr)
-                    if b % log_every == 0:
-                        losses.append(sgns_loss(scores))
-                bar.update(1)
-                if losses:
-                    bar.set_postfix(loss=f"{losses[-1]:.3f}")
-    finally:
-        torch.set_num_threads(previous_threads)
-    seconds = time.perf_counter() - start
-    return SGNSResult(vocab, w_in.numpy(), losses, epochs * len(ids), seconds)
-
-
-def train_scratch_word2vec(sentences: Sequence[Sequence[str]], **kwargs: Any) -> KeyedVectors:
-    """The from-scratch skip-gram's word vectors as gensim KeyedVectors (see train_sgns for options). Taught in notebooks/03_word2vec.ipynb."""
-    kwargs.setdefault("progress", False)
-    return train_sgns(sentences, **kwargs).keyed_vectors()
+    for epoch in tqdm(range(epochs), desc="SGNS epochs", disable=not progress):
+        kept = rng.random(len(ids)) < keep_prob[ids]
+        centres, contexts = skipgram_pairs(ids[kept], sentence_ids[kept], window, rng)
+        order = rng.permutation(len(centres))
+        centres, contexts = torch.from_numpy(centres[order]), torch.from_numpy(contexts[order])
+        negatives = np.searchsorted(noise_cdf, rng.random((len(centres), negative)))
+        negatives = torch.from_numpy(np.minimum(negatives, n_words - 1))
+        n_batches = -(-len(centres) // batch_size)
+        for b in range(n_batches):
+            step_lr = lr * max(1 - (epoch + b / n_batches) / epochs, 1e-4)
+            sl = slice(b * batch_size, (b + 1) * batch_size)
+            scores = sgns_step(w_in, w_out, centres[sl], contexts[sl], negatives[sl], step_lr)
+            if b % log_every == 0:
+                losses.append(sgns_loss(scores))
+    vectors = w_in.numpy()
+    if not np.all(np.isfinite(vectors)):
+        raise CourseError(f"Training diverged (NaN or infinite vectors) with lr={lr}: use a smaller learning rate "
+                          "such as 0.025.")
+    return vectors, losses
 
 
 # ---------------------------------------------------------------- gensim
+def _check_training_options(options: dict[str, Any]) -> None:
+    for key in ("vector_size", "window", "min_count", "epochs", "negative", "workers"):
+        if key in options:
+            require_int(options[key], key, 0 if key == "negative" else 1)
+    if "alpha" in options:
+        require_number(options["alpha"], "alpha", 0.0, strict=True)
+
+
+def _check_vocabulary(sentences: list[list[str]], min_count: int) -> None:
+    counts = Counter(word for sentence in sentences for word in sentence)
+    if not any(c >= min_count for c in counts.values()):
+        raise CourseError(f"No word occurs {min_count} times or more: lower min_count or pass a bigger corpus.")
+
+
 def train_gensim_word2vec(sentences: Sequence[Sequence[str]], **kwargs: Any) -> Word2Vec:
-    """gensim Word2Vec with reproducible defaults (skip-gram, 50 d like GloVe 6B 50d, window 5, 5 epochs, seed 42, one worker). Taught in notebooks/03_word2vec.ipynb."""
+    """gensim Word2Vec with reproducible defaults (skip-gram, 50 d, seed 42, 1 worker). Taught in notebooks/03_word2vec.ipynb."""
     from gensim.models import Word2Vec
 
+    sentences = require_sentences(sentences)
     options = {"vector_size": 50, "window": 5, "min_count": 5, "sg": 1, "negative": 5, "epochs": 5,
                "seed": 42, "workers": 1}
     options.update(kwargs)
+    _check_training_options(options)
+    _check_vocabulary(sentences, options["min_count"])
     return Word2Vec(sentences, **options)
 
 
 # ---------------------------------------------------------------- the count-based twin
 def cooccurrence_matrix(ids: np.ndarray, sentence_ids: np.ndarray, vocab_size: int, window: int = 5) -> Any:
-    """Symmetric sparse matrix: how often word j occurs within `window` words of word i. Taught in notebooks/03_word2vec.ipynb."""
+    """Sparse counts: how often word j occurs within `window` words of word i. Taught in notebooks/04_glove_fasttext.ipynb."""
     from scipy import sparse
 
-    rows, cols = [], []
+    ids, sentence_ids = _id_arrays(ids, sentence_ids)
+    vocab_size = require_int(vocab_size, "vocab_size", 1)
+    window = require_int(window, "window", 1)
+    if len(ids) and (ids.min() < 0 or ids.max() >= vocab_size):
+        raise CourseError(f"ids must be word indices in 0..{vocab_size - 1}: pass vocab_size=len(vocab).")
+    rows, cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for offset in range(1, window + 1):
         same = sentence_ids[:-offset] == sentence_ids[offset:]
         rows += [ids[:-offset][same], ids[offset:][same]]
@@ -224,8 +256,8 @@ def cooccurrence_matrix(ids: np.ndarray, sentence_ids: np.ndarray, vocab_size: i
     return counts.tocsr()  # duplicates are summed
 
 
-def ppmi(counts: Any, context_power: float = 0.75) -> Any:
-    """Positive pointwise mutual information of a co-occurrence matrix (context counts smoothed by ^0.75). Taught in notebooks/03_word2vec.ipynb."""
+def _ppmi(counts: Any, context_power: float = 0.75) -> Any:
+    """Positive pointwise mutual information of a co-occurrence matrix (context counts smoothed by ^0.75)."""
     from scipy import sparse
 
     counts = sparse.csr_matrix(counts, dtype=np.float64)
@@ -241,12 +273,16 @@ def ppmi(counts: Any, context_power: float = 0.75) -> Any:
 
 def ppmi_svd_vectors(sentences: Sequence[Sequence[str]], dim: int = 50, window: int = 5, min_count: int = 5,
                      seed: int = 42) -> KeyedVectors:
-    """Count-based word vectors: co-occurrences -> PPMI -> truncated SVD (U * sqrt(S)). Taught in notebooks/03_word2vec.ipynb."""
+    """Count-based word vectors: co-occurrences -> PPMI -> SVD (U * sqrt(S)). Taught in notebooks/04_glove_fasttext.ipynb."""
     from sklearn.decomposition import TruncatedSVD
 
     vocab = build_vocabulary(sentences, min_count)
+    dim = require_int(dim, "dim", 1, max(1, len(vocab) - 1))
     ids, sentence_ids = encode_corpus(sentences, vocab)
-    matrix = ppmi(cooccurrence_matrix(ids, sentence_ids, len(vocab), window))
+    counts = cooccurrence_matrix(ids, sentence_ids, len(vocab), window)
+    if not counts.nnz:
+        raise CourseError("No two known words ever occur within the window: pass a bigger corpus or a wider window.")
     svd = TruncatedSVD(n_components=dim, random_state=seed)
-    u_times_s = svd.fit_transform(matrix)  # U * S
-    return to_keyed_vectors(vocab.words, u_times_s / np.sqrt(svd.singular_values_))  # U * sqrt(S)
+    u_times_s = svd.fit_transform(_ppmi(counts))  # U * S
+    singular = np.where(svd.singular_values_ > 0, svd.singular_values_, 1.0)
+    return to_keyed_vectors(vocab.words, u_times_s / np.sqrt(singular))  # U * sqrt(S)

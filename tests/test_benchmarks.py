@@ -61,7 +61,7 @@ def test_random_vectors_score_at_chance_and_tfidf_beats_them_beyond_their_interv
     assert real["lee_pearson_low"] > rand["lee_pearson_high"]
     assert real["wiki_recall@1"] > 0.4 and real["20ng_accuracy"] > 0.7
     for row in (rand, real):
-        for key, value in row.items():
+        for key in row:
             if key.endswith("_low"):
                 score = key[: -len("_low")]
                 assert row[key] <= row[score] <= row[score + "_high"], key

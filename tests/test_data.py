@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 
 from course_utils import data
-from course_utils.errors import UnknownNameError
 
 
 def test_word_benchmarks_have_their_published_sizes():
@@ -50,11 +49,6 @@ def test_polarity_lines_are_balanced():
     texts, labels = data.load_polarity()
     assert len(texts) == 200 and labels.sum() == 100
     assert not any(t.startswith("__label__") for t in texts)
-
-
-def test_unknown_dataset_names_the_close_ones():
-    with pytest.raises(UnknownNameError, match="wordsim353"):
-        data.load_dataset("wordsim")
 
 
 def test_missing_gensim_file_says_how_to_fix():

@@ -1,4 +1,4 @@
-"""course_utils.word2vec: the corpus, the pieces of skip-gram, and the scratch model against gensim."""
+"""course_utils.word2vec: the corpus, the pieces of skip-gram (as notebook 03 writes them), gensim, PPMI-SVD."""
 
 from __future__ import annotations
 
@@ -12,6 +12,16 @@ from course_utils.errors import CourseError
 @pytest.fixture(scope="module")
 def corpus() -> list[list[str]]:
     return word2vec.training_corpus()
+
+
+def _inputs(sentences, min_count=5, sample=1e-3):
+    """What notebook 03 computes before train_sgns: ids, sentence ids, keep probabilities, noise distribution."""
+    vocab = word2vec.build_vocabulary(sentences, min_count)
+    ids, sentence_ids = word2vec.encode_corpus(sentences, vocab)
+    frequency = vocab.counts / vocab.counts.sum()
+    keep = np.minimum(1.0, (np.sqrt(frequency / sample) + 1) * sample / frequency) if sample else np.ones(len(vocab))
+    noise = vocab.counts ** 0.75 / (vocab.counts ** 0.75).sum()
+    return vocab, ids, sentence_ids, keep, noise
 
 
 def test_training_corpus_is_wikipedia_plus_lee_background_never_lee_test(corpus):
@@ -42,22 +52,16 @@ def test_skipgram_pairs_stay_inside_sentences_and_windows():
     assert len(centres) == len(contexts) > 0
     assert np.all(sentence_ids[centres] == sentence_ids[contexts])
     assert np.all((np.abs(centres - contexts) >= 1) & (np.abs(centres - contexts) <= 2))
-    # a full window (reach always = window) gives every in-sentence pair within distance 2, both ways
-    class Full:
+
+    class Full:  # reach always = window: every in-sentence pair within distance 2, both ways
         def integers(self, low, high, size):
             return np.full(size, high - 1)
 
+        def random(self, size=None):
+            return np.zeros(size)
+
     c, x = word2vec.skipgram_pairs(ids, sentence_ids, window=2, rng=Full())
     assert len(c) == 2 * 2 * (2 + 1)  # per sentence: 2 pairs at distance 1, 1 at distance 2, both directions
-
-
-def test_keep_probabilities_follow_word2vec_formula():
-    counts = np.array([1000, 10, 1])
-    keep = word2vec.keep_probabilities(counts, sample=1e-3)
-    f = counts / counts.sum()
-    assert keep[0] == pytest.approx((np.sqrt(f[0] / 1e-3) + 1) * 1e-3 / f[0])
-    assert keep[0] < 0.1 and keep[2] == 1.0
-    assert word2vec.keep_probabilities(counts, sample=0).tolist() == [1.0, 1.0, 1.0]  # sample=0: off
 
 
 def test_sgns_step_matches_autograd():
@@ -72,20 +76,79 @@ def test_sgns_step_matches_autograd():
     scores = torch.einsum("bd,bkd->bk", a_in[centres], a_out[targets])
     loss = -(torch.nn.functional.logsigmoid(scores[:, 0]) + torch.nn.functional.logsigmoid(-scores[:, 1:]).sum(1)).sum()
     loss.backward()
-    word2vec.sgns_step(w_in, w_out, centres, contexts, negatives, lr=0.1)
+    returned = word2vec.sgns_step(w_in, w_out, centres, contexts, negatives, lr=0.1)
     assert torch.allclose(w_in, a_in.detach() - 0.1 * a_in.grad, atol=1e-6)
     assert torch.allclose(w_out, a_out.detach() - 0.1 * a_out.grad, atol=1e-6)
+    assert word2vec.sgns_loss(returned) == pytest.approx(float(loss.detach()) / 2, rel=1e-5)
 
 
+def test_train_sgns_has_notebook_03s_signature_and_repeats_exactly():
+    sentences = [["the", "king", "ruled", "the", "land"], ["the", "queen", "ruled", "the", "land"]] * 40
+    _, ids, sentence_ids, keep, noise = _inputs(sentences, min_count=1, sample=0)
+    import torch
+
+    runs = []
+    for _ in range(2):
+        torch.manual_seed(0)
+        runs.append(word2vec.train_sgns(ids, sentence_ids, np.random.default_rng(42), keep, noise, dim=8, epochs=2,
+                                        batch_size=64, progress=False))
+    (vectors, losses), (again, _) = runs
+    assert vectors.shape == (5, 8) and losses and all(np.isfinite(losses))
+    np.testing.assert_array_equal(vectors, again)
+
+
+@pytest.mark.slow
 def test_scratch_word2vec_is_within_005_of_gensim_on_wordsim353(corpus):
-    scratch = word2vec.train_sgns(corpus, progress=False)
+    import torch
+
+    vocab, ids, sentence_ids, keep, noise = _inputs(corpus)
+    torch.manual_seed(42)
+    vectors, losses = word2vec.train_sgns(ids, sentence_ids, np.random.default_rng(42), keep, noise, progress=False)
     gensim_model = word2vec.train_gensim_word2vec(corpus)
-    ours = benchmarks.word_similarity(scratch.keyed_vectors(), "wordsim353")
+    ours = benchmarks.word_similarity(word2vec.to_keyed_vectors(vocab.words, vectors), "wordsim353")
     theirs = benchmarks.word_similarity(gensim_model.wv, "wordsim353")
     assert ours["pairs"] == theirs["pairs"]  # same vocabulary rule (min_count)
     assert abs(ours["spearman"] - theirs["spearman"]) < 0.05
-    assert scratch.losses[-1] < scratch.losses[0] - 1.0  # it learnt something
-    assert len(scratch.keyed_vectors()) == len(gensim_model.wv)
+    assert losses[-1] < losses[0] - 1.0  # it learnt something
+    assert len(vocab) == len(gensim_model.wv)
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("dim", 0, "dim must be at least 1"), ("window", 0, "window must be at least 1"),
+    ("batch_size", 0, "batch_size must be at least 1"), ("epochs", 0, "epochs must be at least 1"),
+    ("negative", -1, "negative must be at least 1"), ("lr", float("nan"), "lr must be a finite"),
+    ("lr", 0.0, "lr must be above 0"), ("dim", 2.5, "dim must be a whole number"),
+])
+def test_train_sgns_refuses_settings_that_cannot_train(option, value, message):
+    _, ids, sentence_ids, keep, noise = _inputs([["a", "b", "c"]] * 5, min_count=1)
+    with pytest.raises(CourseError, match=message):
+        word2vec.train_sgns(ids, sentence_ids, np.random.default_rng(0), keep, noise, progress=False, **{option: value})
+
+
+def test_train_sgns_with_a_learning_rate_that_diverges_says_so():
+    _, ids, sentence_ids, keep, noise = _inputs([["a", "b", "c", "d"]] * 50, min_count=1, sample=0)
+    with pytest.raises(CourseError, match="diverged.*smaller learning rate"):
+        word2vec.train_sgns(ids, sentence_ids, np.random.default_rng(0), keep, noise, lr=1e30, dim=4, epochs=3,
+                            batch_size=8, progress=False)
+
+
+def test_train_sgns_refuses_mismatched_inputs():
+    _, ids, sentence_ids, keep, noise = _inputs([["a", "b", "c"]] * 5, min_count=1)
+    rng = np.random.default_rng(0)
+    with pytest.raises(CourseError, match="same length"):
+        word2vec.train_sgns(ids, sentence_ids[:-1], rng, keep, noise)
+    with pytest.raises(CourseError, match="noise must hold one probability per vocabulary word"):
+        word2vec.train_sgns(ids, sentence_ids, rng, keep, noise[:-1])
+    with pytest.raises(CourseError, match="rng must be a numpy Generator"):
+        word2vec.train_sgns(ids, sentence_ids, 42, keep, noise)
+    with pytest.raises(CourseError, match="not strings"):
+        word2vec.train_sgns("the cat", sentence_ids, rng, keep, noise)
+
+
+def test_a_tiny_corpus_where_subsampling_drops_everything_still_trains():
+    _, ids, sentence_ids, keep, noise = _inputs([["a", "b"]] * 5, min_count=1)
+    vectors, _ = word2vec.train_sgns(ids, sentence_ids, np.random.default_rng(0), keep, noise, epochs=2, dim=4)
+    assert vectors.shape == (2, 4)
 
 
 def test_train_gensim_word2vec_is_reproducible():
@@ -96,18 +159,28 @@ def test_train_gensim_word2vec_is_reproducible():
     np.testing.assert_array_equal(a.wv.vectors, b.wv.vectors)
 
 
-def test_to_keyed_vectors_keeps_rows_and_checks_shape():
-    kv = word2vec.to_keyed_vectors(["a", "b"], np.eye(2))
-    assert len(kv) == 2 and kv["b"].tolist() == [0.0, 1.0]
-    with pytest.raises(CourseError, match="one row per word"):
-        word2vec.to_keyed_vectors(["a"], np.eye(2))
+@pytest.mark.parametrize("sentences, kwargs, message", [
+    (None, {}, "tokenised sentences"), ("the cat sat", {}, "tokenised sentences"),
+    (["the cat sat", "on the mat"], {}, r"sentences\[0\] must be a list of words"), ([], {}, "empty"),
+    ([["a", "b"]] * 3, {}, "No word occurs 5 times"), ([["a", "b"]] * 9, {"epochs": 0}, "epochs must be at least 1"),
+    ([["a", "b"]] * 9, {"vector_size": -3}, "vector_size must be at least 1"),
+])
+def test_train_gensim_word2vec_refuses_what_would_train_nothing(sentences, kwargs, message):
+    with pytest.raises(CourseError, match=message):
+        word2vec.train_gensim_word2vec(sentences, **kwargs)
+
+
+def test_to_keyed_vectors_is_reexported_for_notebook_03():
+    from course_utils.vectors import to_keyed_vectors
+
+    assert word2vec.to_keyed_vectors is to_keyed_vectors
 
 
 def test_ppmi_is_positive_and_matches_definition():
     from scipy import sparse
 
     counts = sparse.csr_matrix(np.array([[0, 2, 1], [2, 0, 0], [1, 0, 4]], dtype=float))
-    m = word2vec.ppmi(counts, context_power=1.0).toarray()
+    m = word2vec._ppmi(counts, context_power=1.0).toarray()
     c = counts.toarray()
     expected = np.log(c * c.sum() / (c.sum(1, keepdims=True) * c.sum(0, keepdims=True)), where=c > 0, out=np.zeros_like(c))
     np.testing.assert_allclose(m, np.maximum(expected, 0))
@@ -116,20 +189,5 @@ def test_ppmi_is_positive_and_matches_definition():
 def test_ppmi_svd_vectors_cover_the_vocabulary(corpus):
     kv = word2vec.ppmi_svd_vectors(corpus[:500], dim=20)
     assert kv.vector_size == 20 and len(kv) == len(word2vec.build_vocabulary(corpus[:500]))
-
-
-def test_empty_corpus_gives_a_clear_error():
-    with pytest.raises(CourseError, match="empty"):
-        word2vec.train_sgns([])
-
-
-def test_train_scratch_word2vec_returns_keyed_vectors_in_vocabulary_order():
-    sentences = [["the", "king", "ruled", "the", "land"], ["the", "queen", "ruled", "the", "land"]] * 20
-    kv = word2vec.train_scratch_word2vec(sentences, min_count=1, epochs=1, dim=8, sample=0)
-    assert kv.index_to_key[0] == "the" and len(kv) == 5 and kv.vector_size == 8
-    assert kv.most_similar("king", topn=1)[0][0] in {"the", "queen", "ruled", "land"}
-
-
-def test_a_tiny_corpus_where_subsampling_drops_everything_still_trains():
-    result = word2vec.train_sgns([["a", "b"]] * 5, min_count=1, epochs=2, dim=4, progress=True)
-    assert result.vectors.shape == (2, 4)
+    with pytest.raises(CourseError, match="dim must be at most"):
+        word2vec.ppmi_svd_vectors([["a", "b", "c"]] * 5, dim=50, min_count=1)

@@ -1,10 +1,17 @@
-"""Print a notebook's code cells and their text outputs, to read what a run measured."""
+"""Print a notebook's code cells and their text outputs, to read what a run measured.
+
+Usage: python tools/show_outputs.py notebooks/NN_name.ipynb [...]
+"""
+
+from __future__ import annotations
 
 import sys
 
-import nbformat
 
-for path in sys.argv[1:]:
+def show(path: str) -> None:
+    """Print each code cell's first line and its outputs (figures as one line)."""
+    import nbformat
+
     nb = nbformat.read(path, as_version=4)
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -18,3 +25,14 @@ for path in sys.argv[1:]:
                 print(text[:1500] if "image/png" not in out.data else "[figure] " + text[:80])
             elif out.output_type == "error":
                 print("ERROR", out.ename, out.evalue)
+
+
+def main(paths: list[str]) -> int:
+    """Show every notebook named on the command line."""
+    for path in paths:
+        show(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
