@@ -22,19 +22,35 @@ CHUNK = 1 << 16
 
 
 def cache_dir() -> Path:
-    """Where downloads are kept: $COURSE_CACHE or ~/.cache/embeddings-course. Internal to course_utils."""
-    path = Path(os.environ.get("COURSE_CACHE", Path.home() / ".cache" / "embeddings-course"))
+    """Where downloads are kept: $COURSE_CACHE or ~/.cache/embeddings-course. Internal to course_utils.
+
+    A ``~`` in COURSE_CACHE is expanded; an empty value means unset (never the working directory).
+    """
+    value = os.environ.get("COURSE_CACHE", "").strip()
+    path = Path(value).expanduser() if value else Path.home() / ".cache" / "embeddings-course"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def file_digest(path: Path, algorithm: str = "sha256") -> str:
-    """Hex digest of a file, read in chunks. Internal to course_utils."""
+    """Hex digest (lower case) of a file, read in chunks. Internal to course_utils."""
     h = hashlib.new(algorithm)
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(CHUNK), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def _normalise_checksum(checksum: str | None) -> str | None:
+    if checksum is None:
+        return None
+    if not isinstance(checksum, str) or not checksum.strip():
+        raise CourseError(f"checksum must be a hex digest string, got {checksum!r}.")
+    return checksum.strip().lower()  # hex digests are case-insensitive: 'ABC' and 'abc' are the same file
+
+
+def _is_cached(dest: Path, checksum: str | None, algorithm: str) -> bool:
+    return dest.is_file() and dest.stat().st_size > 0 and (checksum is None or file_digest(dest, algorithm) == checksum)
 
 
 def download(url: str, dest: Path, checksum: str | None = None, algorithm: str = "sha256",
@@ -43,7 +59,8 @@ def download(url: str, dest: Path, checksum: str | None = None, algorithm: str =
     from tqdm.auto import tqdm
 
     dest = Path(dest)
-    if dest.exists() and (checksum is None or file_digest(dest, algorithm) == checksum):
+    checksum = _normalise_checksum(checksum)
+    if _is_cached(dest, checksum, algorithm):
         return dest  # cached
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
@@ -72,6 +89,9 @@ def download(url: str, dest: Path, checksum: str | None = None, algorithm: str =
                 for chunk in iter(lambda: response.read(CHUNK), b""):
                     out.write(chunk)
                     bar.update(len(chunk))
+            if total is not None and part.stat().st_size != total:
+                raise OfflineError(f"The download of {url} stopped early ({part.stat().st_size:,} of {total:,} bytes). "
+                                   f"Run the cell again: it resumes from {part}.")
     if checksum is not None:
         got = file_digest(part, algorithm)
         if got != checksum:
@@ -88,29 +108,90 @@ def _require_online(what: str) -> None:
                            "unset COURSE_OFFLINE, and run the cell again. The course's bundled data works offline.")
 
 
+# ---------------------------------------------------------------- completeness markers for extracted data
+def _marker(path: Path) -> Path:
+    return path.with_name(path.name + ".complete.json")
+
+
+def _tree_size(path: Path) -> tuple[int, int]:
+    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def _mark_complete(path: Path) -> None:
+    """Record how many files and bytes an extraction produced, so a cut-short copy is noticed later."""
+    n_files, n_bytes = _tree_size(path)
+    _marker(path).write_text(json.dumps({"files": n_files, "bytes": n_bytes}))
+
+
+def _is_complete(path: Path) -> bool:
+    """True when path exists and still has the files and bytes recorded when it was extracted."""
+    if not path.exists() or not _marker(path).exists():
+        return False
+    try:
+        expected = json.loads(_marker(path).read_text())
+        return _tree_size(path) == (expected["files"], expected["bytes"])
+    except (ValueError, KeyError, TypeError):
+        return False
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+    _marker(path).unlink(missing_ok=True)
+
+
+def _cached_text8_md5() -> str | None:
+    """text8.gz's md5 from the cached gensim-data list, or None when it is missing or unreadable (truncated)."""
+    path = cache_dir() / "gensim-data-list.json"
+    try:
+        return str(json.loads(path.read_text())["corpora"]["text8"]["checksum"]).lower()
+    except (OSError, ValueError, KeyError, TypeError):
+        path.unlink(missing_ok=True)  # a truncated or foreign file: fetch it again when online
+        return None
+
+
 def fetch_text8(base_url: str | None = None, list_url: str | None = None, progress: bool = True) -> Path:
-    """gensim-data's text8 (100 MB of Wikipedia, 17M words), cached, md5-checked. Taught in notebooks/03_word2vec.ipynb."""
+    """gensim-data's text8 (100 MB of Wikipedia, 17M words), cached, md5-checked. Taught in notebooks/03_word2vec.ipynb.
+
+    The cache is checked first, so a learner who downloaded it yesterday works offline today; an extracted file
+    that was cut short (its size differs from the one recorded at extraction) is extracted again from the
+    cached archive, and a truncated cached list or archive is downloaded again.
+    """
     import gensim.downloader as gd
 
-    if base_url is None:
-        _require_online("text8 (31 MB compressed)")
-    base_url = base_url or gd.DOWNLOAD_BASE_URL
-    list_url = list_url or gd.DATA_LIST_URL
     target = cache_dir() / "text8"
-    if target.exists():
+    if _is_complete(target):
         return target
-    info_path = download(list_url, cache_dir() / "gensim-data-list.json", progress=False)
-    md5 = json.loads(info_path.read_text())["corpora"]["text8"]["checksum"]
-    gz = download(f"{base_url}/text8/text8.gz", cache_dir() / "text8.gz", checksum=md5, algorithm="md5", progress=progress)
-    with gzip.open(gz, "rb") as src, open(target.with_suffix(".tmp"), "wb") as out:
+    _remove(target)
+    gz_path = cache_dir() / "text8.gz"
+    md5 = _cached_text8_md5()
+    if md5 is None or not _is_cached(gz_path, md5, "md5"):
+        if base_url is None:
+            _require_online("text8 (31 MB compressed)")
+        download(list_url or gd.DATA_LIST_URL, cache_dir() / "gensim-data-list.json", progress=False)
+        md5 = _cached_text8_md5()
+        if md5 is None:
+            raise CourseError("gensim-data's list does not give text8's checksum: try again later.")
+        download(f"{base_url or gd.DOWNLOAD_BASE_URL}/text8/text8.gz", gz_path, checksum=md5, algorithm="md5",
+                 progress=progress)
+    tmp = target.with_suffix(".tmp")
+    with gzip.open(gz_path, "rb") as src, open(tmp, "wb") as out:
         shutil.copyfileobj(src, out)
-    target.with_suffix(".tmp").replace(target)
+    tmp.replace(target)
+    _mark_complete(target)
     return target
 
 
 def fetch_20newsgroups(url: str | None = None, checksum: str | None = None, subset: str = "train",
                        progress: bool = True) -> tuple[list[str], list[int], list[str]]:
-    """The full 20 Newsgroups by-date split (cached, checksummed), headers removed. Taught in notebooks/02_bow_tfidf.ipynb."""
+    """The full 20 Newsgroups by-date split (cached, checksummed), headers removed. Taught in notebooks/02_bow_tfidf.ipynb.
+
+    Uses the cached extraction (checked complete) or the cached archive (checked by scikit-learn's checksum)
+    before it asks the network.
+    """
     from sklearn.datasets import load_files
     from sklearn.datasets._twenty_newsgroups import (
         ARCHIVE,
@@ -121,15 +202,20 @@ def fetch_20newsgroups(url: str | None = None, checksum: str | None = None, subs
 
     if subset not in {"train", "test"}:
         raise CourseError(f"subset must be 'train' or 'test', got {subset!r}.")
-    if url is None:
-        _require_online("20 Newsgroups (14 MB)")
-    archive = download(url or ARCHIVE.url, cache_dir() / ARCHIVE.filename,
-                       checksum=checksum or ARCHIVE.checksum, progress=progress)
     folder = cache_dir() / "20news-bydate"
-    if not folder.exists():
+    if not _is_complete(folder):
+        _remove(folder)
+        archive_path = cache_dir() / ARCHIVE.filename
+        expected = _normalise_checksum(checksum or ARCHIVE.checksum)
+        if url is None and not _is_cached(archive_path, expected, "sha256"):
+            _require_online("20 Newsgroups (14 MB)")
+        archive = download(url or ARCHIVE.url, archive_path, checksum=expected, progress=progress)
+        tmp = folder.with_suffix(".tmp")
+        _remove(tmp)
         with tarfile.open(archive, "r:gz") as tar:
-            tar.extractall(folder.with_suffix(".tmp"), filter="data")
-        folder.with_suffix(".tmp").replace(folder)
+            tar.extractall(tmp, filter="data")
+        tmp.replace(folder)
+        _mark_complete(folder)
     bunch = load_files(str(folder / f"20news-bydate-{subset}"), encoding="latin-1")
     texts = [strip_newsgroup_quoting(strip_newsgroup_footer(strip_newsgroup_header(t))) for t in bunch.data]
     return texts, [int(t) for t in bunch.target], list(bunch.target_names)

@@ -170,3 +170,9 @@ def test_plot_attention_draws_the_chosen_head(bert):
     with pytest.raises(CourseError, match="same sentence"):
         contextual.plot_attention(tokens[:3], attention)
     plt.close("all")
+
+
+@pytest.mark.parametrize("bad", ["sentence-transformers/all-MiniLM-L6-v2", b"name", 42, object()])
+def test_sentence_encoder_refuses_a_name_or_anything_but_a_model(bad):
+    with pytest.raises(CourseError, match="must be a SentenceTransformer"):
+        contextual.sentence_encoder(bad)

@@ -199,3 +199,72 @@ def test_offline_fails_at_once_with_a_clear_message(monkeypatch):
         downloads.fetch_20newsgroups()
     assert time.perf_counter() - start < 1.0
     assert not (Path(downloads.cache_dir()) / "text8").exists()
+
+
+def _serve_text8(handler):
+    gz = gzip.compress(TEXT8_SAMPLE)
+    handler.files["/text8/text8.gz"] = gz
+    handler.files["/list.json"] = json.dumps(
+        {"corpora": {"text8": {"checksum": hashlib.md5(gz).hexdigest()}}, "models": {}}).encode()
+
+
+def test_fetch_text8_uses_the_cache_before_the_network(server, monkeypatch):
+    base, handler = server
+    _serve_text8(handler)
+    downloads.fetch_text8(base_url=base, list_url=f"{base}/list.json", progress=False)
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    assert downloads.fetch_text8().read_bytes() == TEXT8_SAMPLE  # offline today, downloaded yesterday
+
+
+def test_a_cut_short_text8_is_extracted_again_offline(server, monkeypatch):
+    base, handler = server
+    _serve_text8(handler)
+    path = downloads.fetch_text8(base_url=base, list_url=f"{base}/list.json", progress=False)
+    path.write_bytes(TEXT8_SAMPLE[:100])  # an interrupted copy
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    assert downloads.fetch_text8().read_bytes() == TEXT8_SAMPLE
+
+
+def test_a_truncated_cached_list_is_fetched_again(server):
+    base, handler = server
+    _serve_text8(handler)
+    (downloads.cache_dir() / "gensim-data-list.json").write_text('{"corpora": {"tex')
+    path = downloads.fetch_text8(base_url=base, list_url=f"{base}/list.json", progress=False)
+    assert path.read_bytes() == TEXT8_SAMPLE
+    assert json.loads((downloads.cache_dir() / "gensim-data-list.json").read_text())["corpora"]
+
+
+def test_an_upper_case_checksum_keeps_a_good_file(server, tmp_path):
+    base, handler = server
+    handler.files["/data.bin"] = PAYLOAD
+    dest = tmp_path / "data.bin"
+    downloads.download(f"{base}/data.bin", dest, checksum=sha256(PAYLOAD), progress=False)
+    n = len(handler.requests)
+    assert downloads.download(f"{base}/data.bin", dest, checksum=sha256(PAYLOAD).upper(), progress=False) == dest
+    assert dest.read_bytes() == PAYLOAD and len(handler.requests) == n  # not deleted, not fetched again
+
+
+def test_fetch_20newsgroups_uses_the_cache_offline_and_notices_a_cut_short_file(server, monkeypatch):
+    base, handler = server
+    archive = newsgroups_archive()
+    handler.files["/20news-bydate.tar.gz"] = archive
+    url, checksum = f"{base}/20news-bydate.tar.gz", sha256(archive)
+    downloads.fetch_20newsgroups(url=url, checksum=checksum, progress=False)
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    post = downloads.cache_dir() / "20news-bydate" / "20news-bydate-train" / "sci.space" / "3"
+    post.write_text("From: g@h.i\n")  # cut short
+    n = len(handler.requests)
+    texts, _, _ = downloads.fetch_20newsgroups(url=url, checksum=checksum, progress=False)
+    assert "The shuttle reached orbit." in texts and len(handler.requests) == n  # re-extracted from the cached archive
+
+
+@pytest.mark.parametrize("value, expected", [("~/course-cache-x", Path.home() / "course-cache-x"), ("", None),
+                                             ("   ", None)])
+def test_course_cache_expands_home_and_empty_means_default(monkeypatch, tmp_path, value, expected):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("COURSE_CACHE", value)
+    home = Path.home()
+    assert home == tmp_path
+    expected = home / "course-cache-x" if value.strip() else home / ".cache" / "embeddings-course"
+    assert downloads.cache_dir() == expected and expected.is_dir()
+    assert not Path("~").exists()

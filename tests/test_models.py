@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -171,3 +172,25 @@ def test_online_word_vectors_go_to_gensim_data(online, monkeypatch):
     assert loader.calls == [(("glove-wiki-gigaword-100",), {})]
     with pytest.raises(UnknownNameError, match="not a gensim-data model"):
         models.load_word_vectors("glove-wiki-gigaword-7")
+
+
+def test_loading_the_bundled_minilm_leaves_the_environment_alone(monkeypatch):
+    import os
+
+    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        monkeypatch.delenv(name, raising=False)
+    before = dict(os.environ)
+    model = models.load_sentence_model()
+    tokenizer, transformer = models.load_transformer()
+    assert dict(os.environ) == before  # the learner's kernel is not switched offline behind their back
+    assert model.get_embedding_dimension() == 384 and transformer.config.hidden_size == 384 and tokenizer.is_fast
+
+
+def test_the_bundled_minilm_is_loaded_from_local_files_only(monkeypatch):
+    import sentence_transformers
+
+    recorder = _Recorder()
+    monkeypatch.setattr(sentence_transformers, "SentenceTransformer", recorder)
+    models.load_sentence_model("all-MiniLM-L6-v2")
+    (args, kwargs), = recorder.calls
+    assert kwargs["local_files_only"] is True and Path(args[0]).is_dir()
