@@ -43,7 +43,7 @@ def load_gender_lists(path: Path | None = None) -> dict[str, Any]:
 
 
 def require_words(words: object, what: str = "words") -> list[str]:
-    """A list of words, refused in one sentence if it is one string, empty or not all strings. Taught in notebooks/10_bias.ipynb."""
+    """A list of words, refused in one sentence if it is one string, empty or not all strings. Internal to course_utils."""
     if isinstance(words, str):
         raise CourseError(f"{what} must be a list of words, not one string (it would be read letter by letter): "
                           f"write [{words[:30]!r}].")
@@ -51,7 +51,10 @@ def require_words(words: object, what: str = "words") -> list[str]:
 
 
 def lookup(kv: Any, words: Iterable[str], lower: bool = True) -> tuple[np.ndarray, list[str], list[str]]:
-    """Vectors of the words a model knows, the words found and the words missing (never dropped silently). Taught in notebooks/10_bias.ipynb."""
+    """Vectors of the known words, the words found and the words missing. Taught in notebooks/10_bias.ipynb.
+
+    Missing words are returned, never dropped silently.
+    """
     words = require_words(words)
     found, missing = [], []
     for word in words:
@@ -97,7 +100,10 @@ def _require_count(n: object, what: str) -> int:
 
 
 def permutation_p_value(X: Any, Y: Any, A: Any, B: Any, n_permutations: int = 10_000, seed: int = 0) -> float:
-    """One-sided p: share of random equal-size re-splits of X and Y with a mean difference at least as large (+1 smoothing). Taught in notebooks/10_bias.ipynb."""
+    """One-sided permutation p of the WEAT gap. Taught in notebooks/10_bias.ipynb.
+
+    Share of random equal-size re-splits of X and Y with a mean difference at least as large (+1 smoothing).
+    """
     n_permutations = _require_count(n_permutations, "n_permutations")
     sx, sy = association(X, A, B), association(Y, A, B)
     s = np.concatenate([sx, sy])
@@ -110,7 +116,10 @@ def permutation_p_value(X: Any, Y: Any, A: Any, B: Any, n_permutations: int = 10
 
 def effect_size_interval(X: Any, Y: Any, A: Any, B: Any, n_boot: int = 2_000, seed: int = 0,
                          level: float = 0.95) -> tuple[float, float]:
-    """Percentile bootstrap interval of d, resampling the words of all four sets (how much d depends on the word lists). Taught in notebooks/10_bias.ipynb."""
+    """Percentile bootstrap interval of d, resampling the words of all four sets. Taught in notebooks/10_bias.ipynb.
+
+    It shows how much d depends on which words the lists happen to contain.
+    """
     n_boot = _require_count(n_boot, "n_boot")
     if not 0 < level < 1:
         raise CourseError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}.")
@@ -145,7 +154,10 @@ class WeatResult:
 
 
 def weat(X: Any, Y: Any, A: Any, B: Any, n_permutations: int = 10_000, seed: int = 0, n_boot: int = 0) -> WeatResult:
-    """WEAT on four matrices of vectors (rows): d, permutation p and (n_boot > 0) a bootstrap interval of d. Taught in notebooks/10_bias.ipynb."""
+    """WEAT on four matrices of vectors (rows): d, permutation p, bootstrap interval. Taught in notebooks/10_bias.ipynb.
+
+    The interval is computed when n_boot > 0.
+    """
     sizes = tuple(len(np.atleast_2d(m)) for m in (X, Y, A, B))
     p = permutation_p_value(X, Y, A, B, n_permutations, seed)  # validates the vectors and the count first
     difference = float(association(X, A, B).mean() - association(Y, A, B).mean())
@@ -154,7 +166,10 @@ def weat(X: Any, Y: Any, A: Any, B: Any, n_permutations: int = 10_000, seed: int
 
 
 def weat_words(kv: Any, test: dict[str, Any], n_permutations: int = 10_000, seed: int = 0, n_boot: int = 0) -> WeatResult:
-    """WEAT on a test of load_weat_tests() with a model's word vectors; missing words are reported. Taught in notebooks/10_bias.ipynb."""
+    """WEAT on a test of load_weat_tests() with a model's word vectors. Taught in notebooks/10_bias.ipynb.
+
+    Words missing from the vocabulary are reported in ``missing``.
+    """
     mats, missing = [], {}
     for key in "XYAB":
         if key not in test:
@@ -169,7 +184,7 @@ def weat_words(kv: Any, test: dict[str, Any], n_permutations: int = 10_000, seed
 
 def weat_table(kv: Any, tests: dict[str, dict[str, Any]], n_permutations: int = 10_000, seed: int = 0,
                n_boot: int = 0) -> pd.DataFrame:
-    """Our d (with a bootstrap interval if n_boot > 0) and p for each test beside the published d. Taught in notebooks/10_bias.ipynb."""
+    """Our d (interval if n_boot > 0) and p for each test beside the published d. Taught in notebooks/10_bias.ipynb."""
     import pandas as pd
 
     rows = []
@@ -198,7 +213,10 @@ def pair_vectors(kv: Any, pairs: Sequence[Sequence[str]]) -> tuple[np.ndarray, n
 
 
 def bias_direction(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """First principal component of the pair-centred vectors (Bolukbasi et al. 2016), signed towards `left`; also explained-variance ratios. Taught in notebooks/10_bias.ipynb."""
+    """First principal component of the pair-centred vectors (Bolukbasi et al. 2016). Taught in notebooks/10_bias.ipynb.
+
+    Signed towards `left`; also returns the explained-variance ratios.
+    """
     from sklearn.decomposition import PCA
 
     left, right = _unit(left), _unit(right)
@@ -217,14 +235,20 @@ def projection(vectors: Any, direction: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------- hard debiasing
 def neutralize(vectors: Any, direction: np.ndarray) -> np.ndarray:
-    """Remove each row's component along the direction, then unit-normalise (hard debias, step 1). Taught in notebooks/10_bias.ipynb."""
+    """Remove each row's component along the direction, then unit-normalise. Taught in notebooks/10_bias.ipynb.
+
+    Hard debiasing, step 1.
+    """
     g = direction / np.linalg.norm(direction)
     v = _unit(vectors)
     return _unit(v - np.outer(v @ g, g))
 
 
 def equalize(a: Any, b: Any, direction: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Make a pair differ only along the direction, same length, equidistant from every neutral word (hard debias, step 2). Taught in notebooks/10_bias.ipynb."""
+    """Make a pair differ only along the direction, equidistant from every neutral word. Taught in notebooks/10_bias.ipynb.
+
+    Hard debiasing, step 2; both keep unit length.
+    """
     g = direction / np.linalg.norm(direction)
     a, b = _unit(a)[0], _unit(b)[0]
     mu = (a + b) / 2
@@ -235,14 +259,20 @@ def equalize(a: Any, b: Any, direction: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 
 def neutral_words(kv: Any, gender_specific: Iterable[str], restrict: int = 50_000) -> list[str]:
-    """Lower-case alphabetic words among the `restrict` most frequent that are not gender-specific. Taught in notebooks/10_bias.ipynb."""
+    """Lower-case alphabetic frequent words that are not gender-specific. Taught in notebooks/10_bias.ipynb.
+
+    Among the `restrict` most frequent words.
+    """
     specific = {w.lower() for w in require_words(gender_specific, "gender_specific")}
     return [w for w in kv.index_to_key[:restrict] if WORD_RE.match(w) and w not in specific]
 
 
 def hard_debias(kv: Any, direction: np.ndarray, gender_specific: Iterable[str],
                 equalize_pairs: Sequence[Sequence[str]], restrict: int = 50_000) -> KeyedVectors:
-    """Hard debiasing (Bolukbasi et al. 2016): unit-normalise, neutralise the neutral words, equalise the pairs. Taught in notebooks/10_bias.ipynb."""
+    """Hard debiasing (Bolukbasi et al. 2016): neutralise and equalise. Taught in notebooks/10_bias.ipynb.
+
+    Unit-normalises, neutralises the neutral words, equalises the pairs.
+    """
     matrix = l2_normalize(np.asarray(kv.vectors, dtype=np.float32), "kv.vectors")
     rows = [kv.key_to_index[w] for w in neutral_words(kv, gender_specific, restrict)]
     matrix[rows] = neutralize(matrix[rows], direction).astype(np.float32)
@@ -263,7 +293,10 @@ def most_biased(kv: Any, direction: np.ndarray, words: Sequence[str], n: int = 5
 
 
 def cluster_accuracy(vectors: np.ndarray, labels: np.ndarray, seed: int = 0) -> float:
-    """k-means (k=2) on the vectors; share of words whose cluster matches their label (best of both matchings). Taught in notebooks/10_bias.ipynb."""
+    """k-means (k=2) on the vectors: share of words whose cluster matches their label. Taught in notebooks/10_bias.ipynb.
+
+    Best of both matchings of clusters to labels.
+    """
     from sklearn.cluster import KMeans
 
     clusters = KMeans(n_clusters=2, n_init=10, random_state=seed).fit_predict(_unit(vectors))
@@ -273,7 +306,10 @@ def cluster_accuracy(vectors: np.ndarray, labels: np.ndarray, seed: int = 0) -> 
 
 # ---------------------------------------------------------------- contextual models
 def sentences_from_templates(words: Sequence[str], templates: Sequence[str]) -> list[str]:
-    """Each word put into each template ('This is {}.'), word-major order (SEAT, May et al. 2019). Taught in notebooks/10_bias.ipynb."""
+    """Each word put into each template ('This is {}.'), word-major order. Taught in notebooks/10_bias.ipynb.
+
+    As in SEAT (May et al. 2019).
+    """
     words = require_words(words, "words")
     templates = require_words(templates, "templates")
     if any(t.count("{}") != 1 for t in templates):
@@ -283,7 +319,10 @@ def sentences_from_templates(words: Sequence[str], templates: Sequence[str]) -> 
 
 def seat(encode: Callable[[list[str]], np.ndarray], test: dict[str, Any], templates: dict[str, Sequence[str]],
          n_permutations: int = 10_000, seed: int = 0, n_boot: int = 0) -> WeatResult:
-    """SEAT: WEAT over sentence embeddings of words put into templates; templates keyed by 'X','Y','A','B' or 'default'. Taught in notebooks/10_bias.ipynb."""
+    """SEAT: WEAT over sentence embeddings of words put into templates. Taught in notebooks/10_bias.ipynb.
+
+    templates is keyed by 'X', 'Y', 'A', 'B' or 'default'.
+    """
     if not isinstance(templates, dict):
         raise CourseError("templates must be a dict such as {'default': ['This is {}.']} (keys 'X', 'Y', 'A', 'B' override).")
     mats = []
@@ -297,7 +336,10 @@ def seat(encode: Callable[[list[str]], np.ndarray], test: dict[str, Any], templa
 
 # ---------------------------------------------------------------- interactive explorer
 def explore(kv: Any, targets: str, attribute_a: str, attribute_b: str, direction: np.ndarray | None = None) -> pd.DataFrame:
-    """For each target word: s(w, A, B) and (optionally) its projection on a direction; missing words listed. Taught in notebooks/10_bias.ipynb."""
+    """For each target word: s(w, A, B) and its projection on a direction. Taught in notebooks/10_bias.ipynb.
+
+    Missing words are listed in ``table.attrs['missing']``.
+    """
     import pandas as pd
 
     def words(text: str, what: str) -> list[str]:
@@ -319,7 +361,9 @@ def explore(kv: Any, targets: str, attribute_a: str, attribute_b: str, direction
 
 
 def bias_explorer(spaces: Any, directions: dict[str, np.ndarray], tests: dict[str, dict[str, Any]]) -> Any:
-    """An ipywidgets explorer: pick vectors, word sets and a direction, see associations and projections. Taught in notebooks/10_bias.ipynb.
+    """An ipywidgets explorer of associations and projections. Taught in notebooks/10_bias.ipynb.
+
+    Pick the vectors, the word sets (a preset test or your own) and a direction.
 
     ``spaces`` is one KeyedVectors or a dict {name: KeyedVectors} (e.g. the original and the hard-debiased
     vectors): the table is computed on the vectors picked, so "after debiasing" really reads debiased vectors.

@@ -174,7 +174,8 @@ def test_seat_and_templates():
     test = {"X": ["rose", "tulip"], "Y": ["ant", "gnat"], "A": ["love"], "B": ["filth"]}
     r = bias.seat(fake_encoder, test, {"default": ["This is {}.", "That is {}."]}, n_permutations=200)
     assert r.sizes == (4, 4, 2, 2)
-    swapped = bias.seat(fake_encoder, {**test, "X": test["Y"], "Y": test["X"]}, {"default": ["This is {}.", "That is {}."]}, n_permutations=200)
+    templates = {"default": ["This is {}.", "That is {}."]}
+    swapped = bias.seat(fake_encoder, {**test, "X": test["Y"], "Y": test["X"]}, templates, n_permutations=200)
     assert swapped.d == pytest.approx(-r.d)
 
 
