@@ -113,9 +113,15 @@ def _clean_paragraphs(wikitext: str, min_words: int) -> tuple[str, ...]:
     return tuple(paragraphs)
 
 
-@functools.lru_cache(maxsize=2)
 def load_wikipedia(min_words: int = 30) -> tuple[Article, ...]:
     """The English Wikipedia articles gensim ships, as prose paragraphs. Taught in notebooks/00_welcome.ipynb."""
+    from course_utils.errors import require_int
+
+    return _load_wikipedia(require_int(min_words, "min_words", 1))
+
+
+@functools.lru_cache(maxsize=2)
+def _load_wikipedia(min_words: int) -> tuple[Article, ...]:
     from gensim.corpora.wikicorpus import extract_pages
 
     with bz2.open(gensim_data_path(WIKI_FILE)) as f:
@@ -154,6 +160,10 @@ def load_newsgroups_subset(remove_headers: bool = True) -> tuple[list[str], np.n
         strip_newsgroup_quoting,
     )
 
+    if not isinstance(remove_headers, bool):
+        from course_utils.errors import CourseError
+
+        raise CourseError(f"remove_headers must be True or False, got {remove_headers!r}.")
     raw = zlib.decompress(gensim_data_path("mini_newsgroup").read_bytes())
     bunch = _BunchUnpickler(io.BytesIO(raw), encoding="latin-1").load()
     texts = list(bunch.data)

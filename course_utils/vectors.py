@@ -40,6 +40,8 @@ def l2_normalize(matrix: Any, what: str = "matrix") -> Any:
 
     if sparse.issparse(matrix):
         m = sparse.csr_matrix(matrix, dtype=np.float64)
+        if 0 in m.shape:
+            raise CourseError(f"{what} must be a non-empty 2-D matrix (one row per item), got shape {m.shape}.")
         _check_finite(m.data, what)
         return normalize(m, norm="l2")
     try:
@@ -49,8 +51,8 @@ def l2_normalize(matrix: Any, what: str = "matrix") -> Any:
         raise CourseError(f"{what} must be a numeric matrix (one row per item), got {type(matrix).__name__}.") from None
     if dense.ndim == 1 and dense.size:
         return l2_normalize(dense[None, :], what)[0]
-    if dense.ndim != 2 or dense.shape[1] == 0:
-        raise CourseError(f"{what} must be a 2-D matrix (one row per item), got shape {dense.shape}.")
+    if dense.ndim != 2 or 0 in dense.shape:
+        raise CourseError(f"{what} must be a non-empty 2-D matrix (one row per item), got shape {dense.shape}.")
     _check_finite(dense, what)
     return normalize(dense, norm="l2")
 
@@ -59,6 +61,8 @@ def cosine_matrix(a: Any, b: Any | None = None) -> np.ndarray:
     """Cosine of every row of a with every row of b (zero rows give 0), dense. Taught in notebooks/04_glove_fasttext.ipynb."""
     an = l2_normalize(a, "a")
     bn = an if b is None else l2_normalize(b, "b")
+    if an.ndim != 2 or bn.ndim != 2:
+        raise CourseError("a and b must be 2-D matrices (one row per item): wrap one vector as [vector].")
     if an.shape[1] != bn.shape[1]:
         raise CourseError(f"a has {an.shape[1]} columns and b has {bn.shape[1]}: both need the same dimension.")
     return as_dense(an @ bn.T)
