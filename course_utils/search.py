@@ -164,6 +164,8 @@ def bytes_per_vector(kind: str, dim: int, *, hnsw_m: int = 32, pq_m: int = 48, p
     if kind == "binary":
         return dim / 8
     if kind == "hnsw":
+        if isinstance(hnsw_m, bool) or not isinstance(hnsw_m, (int, np.integer)) or hnsw_m < 2:
+            raise CourseError(f"hnsw_m (links per vector) must be an integer >= 2 such as 32, got {hnsw_m!r}.")
         links = 2 * hnsw_m + hnsw_m / (hnsw_m - 1)  # 2M slots on level 0; a vector reaches level l with chance M^-l
         return 4.0 * dim + 4.0 * links + 12.0  # + its level (4 bytes) and offset (8 bytes)
     if kind == "ivfpq":

@@ -131,6 +131,8 @@ def test_memory_formula_matches_faiss_sizes():
         search.bytes_per_vector("lsh", 384)
     with pytest.raises(CourseError):
         search.bytes_per_vector("flat", 0)
+    with pytest.raises(CourseError, match="hnsw_m"):
+        search.bytes_per_vector("hnsw", 384, hnsw_m=1)
     with pytest.raises(CourseError):
         search.index_memory_gb(-1, "flat", 384)
 
