@@ -25,19 +25,18 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+# the heavy libraries are imported here, never under a test's time limit (an alarm inside an import breaks it)
+import gensim.models  # noqa: E402, F401
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from hypothesis.extra import numpy as hnp  # noqa: E402
-
-# the heavy libraries are imported here, never under a test's time limit (an alarm inside an import breaks it)
-import gensim.models  # noqa: E402, F401
 import sentence_transformers  # noqa: E402, F401
 import sklearn.linear_model  # noqa: E402, F401
 import torch  # noqa: E402, F401
 import transformers  # noqa: E402, F401
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
 
 import course_utils  # noqa: E402
 from course_utils import (  # noqa: E402

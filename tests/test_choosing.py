@@ -56,7 +56,9 @@ def test_unknown_hub_model_offline_names_the_fix(monkeypatch):
 
 def test_bundled_minilm_on_one_task_reports_quality_and_cost():
     row = choosing.evaluate_sentence_model("all-MiniLM-L6-v2", tasks=("lee",), max_seq_length=64)
-    assert set(row) == {"lee_pearson", "dimension", "parameters_m", "load_rss_mb", "load_seconds"}
+    assert set(row) == {"lee_pearson", "lee_pearson_low", "lee_pearson_high", "dimension", "parameters_m", "load_rss_mb",
+                        "load_seconds"}
+    assert row["lee_pearson_low"] < row["lee_pearson"] < row["lee_pearson_high"]
     assert row["dimension"] == 384
     assert 22 < row["parameters_m"] < 24  # model card: about 22.7M parameters
     assert 0.3 < row["lee_pearson"] < 0.95
