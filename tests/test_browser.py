@@ -59,7 +59,8 @@ def test_notebook_runs_in_jupyterlab_without_errors(lab, notebook):
     assert shown["error_outputs"] == 0
     assert shown["widget_errors"] == 0
     expected_widgets = widget_outputs(saved)
-    assert shown["widgets"] >= expected_widgets, f"{notebook.name}: {shown['widgets']} widgets rendered, {expected_widgets} expected"
+    assert shown["widgets"] >= expected_widgets, (
+        f"{notebook.name}: {shown['widgets']} widgets rendered, {expected_widgets} expected")
     runnable = [c for c in saved["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()
                 and not "".join(c["source"]).lstrip().startswith("#")]
     assert runnable and all(c.get("execution_count") for c in runnable), "some cells did not run"

@@ -70,7 +70,8 @@ def test_site_pages_show_navigation_and_figures_in_a_browser(site):
                               for out in cell.get("outputs", []))
                 page.goto(f"{base}/notebooks/{nb.stem}.html")
                 assert page.locator("h1").first.inner_text().startswith(nb.stem[:2])
-                shown = page.locator("article img").evaluate_all("imgs => imgs.filter(i => i.complete && i.naturalWidth > 0).length")
+                loaded = "imgs => imgs.filter(i => i.complete && i.naturalWidth > 0).length"
+                shown = page.locator("article img").evaluate_all(loaded)
                 assert shown >= figures, f"{nb.name}: {shown} figures shown, {figures} stored"
             browser.close()
     finally:

@@ -43,12 +43,14 @@ def reachable(host: str, port: int = 443, timeout: float = 3.0) -> bool:
 def build(out: Path) -> None:
     """Download every pinned requirement and build the course package into out."""
     out.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "pip", "download", "-q", "--only-binary=:all:", "-r", str(ROOT / "requirements.txt"), "-d", str(out)]
+    cmd = [sys.executable, "-m", "pip", "download", "-q", "--only-binary=:all:", "-r", str(ROOT / "requirements.txt"),
+           "-d", str(out)]
     if reachable("download.pytorch.org"):
         cmd[4:4] = ["--extra-index-url", CPU_INDEX]  # the CPU build of torch, not the multi-GB CUDA one
     subprocess.run(cmd, check=True)
     # the build backend, so `pip install -e .` works from the wheelhouse alone
-    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--only-binary=:all:", "setuptools>=68", "-d", str(out)], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--only-binary=:all:", "setuptools>=68", "-d", str(out)],
+                   check=True)
     shutil.copy(ROOT / "requirements.txt", out / "requirements.txt")
     (out / "INSTALL.txt").write_text(INSTALL)
     size = sum(f.stat().st_size for f in out.iterdir()) / 1e9
@@ -61,7 +63,8 @@ def verify(out: Path) -> None:
         venv = Path(tmp) / "venv"
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         py = str(venv / "bin" / "python")
-        offline = ["unshare", "-rn"] if shutil.which("unshare") and subprocess.run(["unshare", "-rn", "true"]).returncode == 0 else []
+        can_cut = shutil.which("unshare") and subprocess.run(["unshare", "-rn", "true"]).returncode == 0
+        offline = ["unshare", "-rn"] if can_cut else []
         if not offline:
             print("warning: cannot cut the network here (no unshare); relying on --no-index alone")
         install = [py, "-m", "pip", "install", "-q", "--no-index", "--isolated", "--find-links", str(out),
