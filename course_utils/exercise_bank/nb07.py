@@ -6,95 +6,170 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.exercises import Exercise, NotYet
+from course_utils.exercises import Exercise, NotYet, as_choice, as_number, as_set, call_learner, close_to
 
-DOC_COLUMNS = ["lee_pearson", "wiki_mrr", "20ng_accuracy", "polarity_accuracy"]
-
-
-def _quality_context() -> dict[str, Any]:
-    """A small quality table shaped like the notebook's (the tests need no models)."""
-    import pandas as pd
-
-    from course_utils.benchmarks import COLUMNS
-
-    nan = np.nan
-    rows = {
-        "binary BoW": [0.15, 0.26, 0.72, 0.55, nan, nan, nan, nan],
-        "TF-IDF": [0.44, 0.70, 0.79, 0.52, nan, nan, nan, nan],
-        "GloVe 6B 50d, averaged": [0.52, 0.55, 0.74, 0.60, 0.50, 0.26, 0.45, 0.49],
-        "MiniLM": [0.66, 0.89, 0.91, 0.72, nan, nan, nan, nan],
-    }
-    quality = pd.DataFrame(rows, index=COLUMNS).T
-    fixed = pd.DataFrame({"dimension": [1800, 1800, 50, 384], "disk_mb": [0.0, 0.0, 80.0, 87.0]}, index=list(rows))
-    return {"quality": quality, "fixed": fixed}
+# ---------------------------------------------------------------- 07.1 interpret: overlapping intervals
+OVERLAP_OPTIONS = {
+    "a": "The intervals overlap, so the two are indistinguishable on polarity.",
+    "b": "Nothing yet from the two separate intervals: both models classified the same 200 texts, so the question is "
+         "answered by the interval of the difference, resampling the same texts for both (a paired bootstrap).",
+    "c": "MiniLM is better, because its accuracy is higher.",
+    "d": "Nothing at all: 200 texts are too few for any conclusion about these two models.",
+}
+OVERLAP_WHY_NOT = {
+    "a": "two separate intervals each carry the noise of *which* texts were drawn; when both models are scored on the "
+         "same texts, much of that noise is shared and cancels in the difference. Overlapping separate intervals "
+         "are compatible with a difference beyond noise: compare paired.",
+    "c": "a higher point estimate on 200 texts can come from which texts happened to be in the set; without the "
+         "interval of the difference you cannot tell a real lead from luck.",
+    "d": "small sets give wide intervals, not no information: the paired interval of the difference is computable "
+         "and can exclude 0. 'Too few' is a statement about the interval's width, so measure it.",
+}
 
 
-# ---------------------------------------------------------------- 07.1 best per task
-def _solve_best(quality: Any, fixed: Any = None) -> dict[str, str]:
-    return {column: quality[column].idxmax() for column in DOC_COLUMNS}
+def _check_overlap(answer: Any) -> None:
+    choice = as_choice(answer, OVERLAP_OPTIONS)
+    if choice != "b":
+        raise NotYet(f"not {choice!r}: {OVERLAP_WHY_NOT[choice]}")
 
 
-def _check_best(answer: Any, quality: Any, fixed: Any = None) -> None:
-    if not isinstance(answer, dict):
-        raise NotYet("give a dict such as {'lee_pearson': 'MiniLM', ...}.")
-    right = _solve_best(quality)
-    if set(answer) != set(right):
-        raise NotYet(f"use exactly the four document columns as keys: {DOC_COLUMNS}.")
-    wrong = [c for c in DOC_COLUMNS if answer[c] != right[c]]
-    if wrong:
-        raise NotYet(f"not right for {wrong}; `quality[column].idxmax()` gives the best row of a column.")
+def _solve_overlap() -> str:
+    return "b"
 
 
-# ---------------------------------------------------------------- 07.2 TF-IDF vs GloVe
-def _solve_tfidf_wins(quality: Any, fixed: Any = None) -> list[str]:
-    tfidf, glove = quality.loc["TF-IDF"], quality.loc["GloVe 6B 50d, averaged"]
-    both = tfidf.notna() & glove.notna()
-    return sorted(tfidf.index[both & (tfidf > glove)])
+# ---------------------------------------------------------------- 07.2 predict: does a prefix help MiniLM?
+PREFIX_OPTIONS = {"better": "the E5 prefixes make MiniLM's retrieval better, beyond noise",
+                  "worse": "the E5 prefixes make MiniLM's retrieval worse, beyond noise",
+                  "same": "indistinguishable: the paired interval contains 0"}
+_VERDICT_TO_OPTION = {"a is better": "better", "b is better": "worse", "within noise": "same"}
 
 
-def _check_tfidf_wins(answer: Any, quality: Any, fixed: Any = None) -> None:
-    if isinstance(answer, str) or not hasattr(answer, "__iter__"):
-        raise NotYet("give a list of column names, e.g. ['wiki_mrr'].")
-    given = sorted(str(a) for a in answer)
-    right = _solve_tfidf_wins(quality)
-    if given != right:
-        raise NotYet("compare quality.loc['TF-IDF'] with quality.loc['GloVe 6B 50d, averaged'] column by column, "
-                     "skip columns where either is NaN, and sort the names.")
+def _outcome(comparison: Any) -> str:
+    verdict = getattr(comparison, "verdict", None)
+    if verdict not in _VERDICT_TO_OPTION:
+        raise TypeError("comparison must be the stats.Comparison of the prefixed against the plain model.")
+    return _VERDICT_TO_OPTION[verdict]
 
 
-# ---------------------------------------------------------------- 07.3 Pareto front
-def _solve_pareto(quality: Any, fixed: Any) -> list[str]:
-    score, size = quality["lee_pearson"], fixed["disk_mb"]
-    names = list(score.index)
-    front = []
+def _check_prefix(answer: Any, comparison: Any) -> None:
+    choice = as_choice(answer, PREFIX_OPTIONS)
+    right = _outcome(comparison)
+    if choice != right:
+        measured = (f"measured: {comparison.difference:+.3f} MRR, 95 % interval "
+                    f"[{comparison.low:+.3f}, {comparison.high:+.3f}], so {right!r}.")
+        if choice == "better":
+            raise NotYet(f"{measured} A prefix helps a model that was *trained* with it (E5, BGE, Qwen3-Embedding); "
+                         "MiniLM never saw 'query: ' in training, so the prefix's word pieces are just averaged into "
+                         "every vector.")
+        if choice == "worse":
+            raise NotYet(f"{measured} The prefix adds the same few word pieces to every text; averaged with a whole "
+                         "paragraph's word pieces, they move all vectors about equally, which changes few rankings.")
+        raise NotYet(f"{measured} Look at the table: the paired interval does not contain 0 here.")
+
+
+def _solve_prefix(comparison: Any) -> str:
+    return _outcome(comparison)
+
+
+def _prefix_context() -> dict[str, Any]:
+    """A comparison shaped like the notebook's (the tests need no model)."""
+    from course_utils.stats import Comparison
+
+    return {"comparison": Comparison(0.0005, -0.0055, 0.0073)}
+
+
+def _wrong_prefix(comparison: Any) -> str:
+    return "worse" if _outcome(comparison) != "worse" else "better"
+
+
+# ---------------------------------------------------------------- 07.3 build: the Pareto front
+def _reference_front(quality: Any, cost: Any) -> set[str]:
+    names = list(quality.index)
+    front = set()
     for a in names:
-        dominated = any(score[b] >= score[a] and size[b] <= size[a] and (score[b] > score[a] or size[b] < size[a])
+        dominated = any(quality[b] >= quality[a] and cost[b] <= cost[a] and (quality[b] > quality[a] or cost[b] < cost[a])
                         for b in names if b != a)
         if not dominated:
-            front.append(a)
-    return sorted(front)
+            front.add(a)
+    return front
 
 
-def _check_pareto(answer: Any, quality: Any, fixed: Any) -> None:
-    if isinstance(answer, str) or not hasattr(answer, "__iter__"):
-        raise NotYet("give a list of representation names.")
-    given = sorted(str(a) for a in answer)
-    right = _solve_pareto(quality, fixed)
-    if given == sorted(quality.index):
-        raise NotYet("not every representation is on the front: look for one that another beats on both quality and size.")
-    if given != right:
-        raise NotYet("for each representation, look for another that is >= on lee_pearson and <= on disk_mb, and "
-                     "strictly better on one of them; keep those for which none exists.")
+def _hidden_tables() -> list[tuple[Any, Any]]:
+    """Quality/cost tables the learner has not seen: random, with exact ties, one representation, all on the front."""
+    import pandas as pd
+
+    rng = np.random.default_rng(707)
+    tables = []
+    for n in (6, 9):
+        names = [f"model_{i}" for i in range(n)]
+        tables.append((pd.Series(rng.uniform(0.2, 0.9, n).round(2), index=names),
+                       pd.Series(rng.uniform(1, 500, n).round(0), index=names)))
+    names = ["A", "B", "C", "D"]  # B ties A on quality and costs more (dominated); C and D are identical (both kept)
+    tables.append((pd.Series([0.8, 0.8, 0.5, 0.5], index=names), pd.Series([10.0, 20.0, 1.0, 1.0], index=names)))
+    tables.append((pd.Series([0.7], index=["only"]), pd.Series([3.0], index=["only"])))
+    names = ["fast", "middle", "best"]  # a staircase: everyone on the front
+    tables.append((pd.Series([0.3, 0.6, 0.9], index=names), pd.Series([1.0, 10.0, 100.0], index=names)))
+    return tables
+
+
+def _check_front(answer: Any) -> None:
+    for quality, cost in _hidden_tables():
+        result = call_learner(answer, quality.copy(), cost.copy(), what="your pareto_front")
+        if result is None:
+            raise NotYet("your pareto_front returned None: return the list of names that are not dominated.")
+        given = as_set(result, "the front")
+        right = _reference_front(quality, cost)
+        if given == set(quality.index) and right != given:
+            raise NotYet("not every representation is on the front: one that another matches on quality at a lower "
+                         "cost (or beats at the same cost) is dominated.")
+        if given != right:
+            missing, extra = sorted(right - given), sorted(given - right)
+            raise NotYet(f"on a hidden table of {len(quality)} representations you missed {missing} and kept {extra}. "
+                         "Dominated means: another is >= on quality AND <= on cost, and strictly better on one; "
+                         "two identical representations do not dominate each other.")
+
+
+def _solve_front() -> Any:
+    def pareto_front(quality, cost):
+        names = list(quality.index)
+        return [a for a in names
+                if not any(quality[b] >= quality[a] and cost[b] <= cost[a] and (quality[b] > quality[a] or cost[b] < cost[a])
+                           for b in names if b != a)]
+
+    return pareto_front
+
+
+def _wrong_front() -> Any:
+    return lambda quality, cost: [quality.idxmax(), cost.idxmin()]
+
+
+# ---------------------------------------------------------------- 07.4 compute: an index in GB
+N_TICKETS, DIMENSION = 5_000_000, 768
+
+
+def _solve_index_gb() -> float:
+    return round(N_TICKETS * DIMENSION * 1 / 2**30, 1)
+
+
+def _check_index_gb(answer: Any) -> None:
+    value = as_number(answer, "the index size in GB")
+    if close_to(value, N_TICKETS * DIMENSION * 4 / 2**30, 1):
+        raise NotYet("that is the float32 size: int8 stores one byte per value, not four.")
+    if close_to(value, N_TICKETS * DIMENSION / 1e9, 1):
+        raise NotYet("that is in units of 10**9 bytes: the exercise asks for GB of 2**30 bytes.")
+    if close_to(value, N_TICKETS * DIMENSION / 8 / 2**30, 1):
+        raise NotYet("that is the binary size (one bit per value): int8 keeps one byte per value.")
+    if not close_to(value, N_TICKETS * DIMENSION / 2**30, 1):
+        raise NotYet("documents x dimension x bytes per value, divided by 2**30: 5,000,000 x 768 x 1 / 2**30.")
 
 
 EXERCISES = [
-    Exercise(id="07.1", title="The best representation for each document task", check=_check_best,
-             solution=_solve_best, context=_quality_context,
-             wrong=lambda quality, fixed=None: dict.fromkeys(DOC_COLUMNS, quality.index[0])),
-    Exercise(id="07.2", title="Where TF-IDF beats averaged GloVe", check=_check_tfidf_wins,
-             solution=_solve_tfidf_wins, context=_quality_context,
-             wrong=lambda quality, fixed=None: sorted(quality.columns)),
-    Exercise(id="07.3", title="The Pareto front of quality and size", check=_check_pareto,
-             solution=_solve_pareto, context=_quality_context,
-             wrong=lambda quality, fixed: sorted(quality.index)),
+    Exercise(id="07.1", title="Interpret: two overlapping intervals on the same texts", check=_check_overlap,
+             solution=_solve_overlap, wrong=lambda: "a"),
+    Exercise(id="07.2", title="Predict, then run: do E5's query/passage prefixes change MiniLM's retrieval?",
+             check=_check_prefix, solution=_solve_prefix, context=_prefix_context, wrong=_wrong_prefix),
+    Exercise(id="07.3", title="Write the Pareto front of quality and cost", check=_check_front,
+             solution=_solve_front, wrong=_wrong_front),
+    Exercise(id="07.4", title="The size of an int8 index of 5 million documents", check=_check_index_gb,
+             solution=_solve_index_gb, wrong=lambda: round(N_TICKETS * DIMENSION * 4 / 2**30, 1)),
 ]
