@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from course_utils.errors import CourseError, UnknownNameError, require_texts
+from course_utils.errors import CourseError, require_texts
 from course_utils.vectors import l2_normalize, to_keyed_vectors
 
 if TYPE_CHECKING:
@@ -42,20 +42,12 @@ def load_gender_lists(path: Path | None = None) -> dict[str, Any]:
     return json.loads(Path(path or DATA_DIR / "gender_word_lists.json").read_text(encoding="utf-8"))
 
 
-def require_words(words: object, what: str = "words") -> list[str]:
-    """A list of words, refused in one sentence if it is one string, empty or not all strings. Internal to course_utils."""
-    if isinstance(words, str):
-        raise CourseError(f"{what} must be a list of words, not one string (it would be read letter by letter): "
-                          f"write [{words[:30]!r}].")
-    return require_texts(words, what)
-
-
 def lookup(kv: Any, words: Iterable[str], lower: bool = True) -> tuple[np.ndarray, list[str], list[str]]:
     """Vectors of the known words, the words found and the words missing. Taught in notebooks/10_bias.ipynb.
 
     Missing words are returned, never dropped silently.
     """
-    words = require_words(words)
+    words = require_texts(words, "words")
     found, missing = [], []
     for word in words:
         key = word.lower() if lower else word
@@ -174,7 +166,7 @@ def weat_words(kv: Any, test: dict[str, Any], n_permutations: int = 10_000, seed
     for key in "XYAB":
         if key not in test:
             raise CourseError(f"The test has no word set {key!r}: give a dict with lists under 'X', 'Y', 'A' and 'B'.")
-        m, _, miss = lookup(kv, require_words(test[key], f"test[{key!r}]"))
+        m, _, miss = lookup(kv, require_texts(test[key], f"test[{key!r}]"))
         mats.append(m)
         if miss:
             missing[test.get(f"{key}_name", key)] = miss
@@ -230,7 +222,12 @@ def bias_direction(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.
 
 def projection(vectors: Any, direction: np.ndarray) -> np.ndarray:
     """Cosine of each row with the direction (its signed projection after unit-normalising). Taught in notebooks/10_bias.ipynb."""
-    return _unit(vectors) @ (direction / np.linalg.norm(direction))
+    direction = np.asarray(direction, dtype=float).reshape(-1)
+    norm = float(np.linalg.norm(direction)) if np.all(np.isfinite(direction)) else float("nan")
+    if not norm > 1e-12:
+        raise CourseError("direction must be a non-zero vector without NaN (a zero vector has no direction): "
+                          "build it with gender_direction(...) or as the difference of two word vectors.")
+    return _unit(vectors) @ (direction / norm)
 
 
 # ---------------------------------------------------------------- hard debiasing
@@ -263,7 +260,7 @@ def neutral_words(kv: Any, gender_specific: Iterable[str], restrict: int = 50_00
 
     Among the `restrict` most frequent words.
     """
-    specific = {w.lower() for w in require_words(gender_specific, "gender_specific")}
+    specific = {w.lower() for w in require_texts(gender_specific, "gender_specific")}
     return [w for w in kv.index_to_key[:restrict] if WORD_RE.match(w) and w not in specific]
 
 
@@ -299,8 +296,16 @@ def cluster_accuracy(vectors: np.ndarray, labels: np.ndarray, seed: int = 0) -> 
     """
     from sklearn.cluster import KMeans
 
-    clusters = KMeans(n_clusters=2, n_init=10, random_state=seed).fit_predict(_unit(vectors))
-    agree = float(np.mean(clusters == np.asarray(labels)))
+    matrix = np.asarray(vectors, dtype=float) if not isinstance(vectors, str) else np.empty((0, 0))
+    labels = np.asarray(labels).reshape(-1)
+    if matrix.ndim != 2 or len(matrix) < 2:
+        raise CourseError("vectors must be a matrix with one row per word and at least 2 words, "
+                          f"got shape {matrix.shape}: stack them with np.stack([kv[w] for w in words]).")
+    if len(labels) != len(matrix) or len(set(labels.tolist())) != 2:
+        raise CourseError(f"labels must give one of two labels per word: {len(labels)} labels with "
+                          f"{len(set(labels.tolist()))} distinct values for {len(matrix)} vectors.")
+    clusters = KMeans(n_clusters=2, n_init=10, random_state=seed).fit_predict(_unit(matrix))
+    agree = float(np.mean(clusters == (labels == labels[0]).astype(int)))
     return max(agree, 1.0 - agree)
 
 
@@ -310,8 +315,8 @@ def sentences_from_templates(words: Sequence[str], templates: Sequence[str]) -> 
 
     As in SEAT (May et al. 2019).
     """
-    words = require_words(words, "words")
-    templates = require_words(templates, "templates")
+    words = require_texts(words, "words")
+    templates = require_texts(templates, "templates")
     if any(t.count("{}") != 1 for t in templates):
         raise CourseError("Every template needs one '{}' where the word goes, e.g. 'This is {}.'.")
     return [t.format(w) for w in words for t in templates]
@@ -358,62 +363,3 @@ def explore(kv: Any, targets: str, attribute_a: str, attribute_b: str, direction
     missing = t_missing + a_missing + b_missing
     table.attrs["missing"] = missing
     return table
-
-
-def bias_explorer(spaces: Any, directions: dict[str, np.ndarray], tests: dict[str, dict[str, Any]]) -> Any:
-    """An ipywidgets explorer of associations and projections. Taught in notebooks/10_bias.ipynb.
-
-    Pick the vectors, the word sets (a preset test or your own) and a direction.
-
-    ``spaces`` is one KeyedVectors or a dict {name: KeyedVectors} (e.g. the original and the hard-debiased
-    vectors): the table is computed on the vectors picked, so "after debiasing" really reads debiased vectors.
-    The returned box keeps the table on show in ``box.current["table"]`` (for tests and for reuse).
-    """
-    import ipywidgets as widgets
-    from IPython.display import display
-
-    if not isinstance(spaces, dict):
-        spaces = {"vectors": spaces}
-    if not spaces:
-        raise UnknownNameError("Give at least one set of vectors, e.g. {'GloVe': kv, 'hard-debiased': debiased}.")
-    if not directions:
-        raise UnknownNameError("Give at least one direction, e.g. {'gender (she - he)': g}.")
-    if not tests:
-        raise UnknownNameError("Give at least one preset test, e.g. bias.load_weat_tests().")
-    preset = widgets.Dropdown(options=list(tests), description="preset")
-    boxes = {k: widgets.Textarea(layout=widgets.Layout(width="95%", height="48px"), description=d)
-             for k, d in [("X", "targets"), ("A", "set A"), ("B", "set B")]}
-    space = widgets.Dropdown(options=list(spaces), description="vectors")
-    direction = widgets.Dropdown(options=list(directions), description="direction")
-    out = widgets.Output()
-    current: dict[str, Any] = {"table": None}
-
-    def fill(_: Any = None) -> None:
-        test = tests[preset.value]
-        boxes["X"].value = ", ".join(list(test["X"]) + list(test["Y"]))
-        boxes["A"].value, boxes["B"].value = ", ".join(test["A"]), ", ".join(test["B"])
-
-    def show(_: Any = None) -> None:
-        out.clear_output()
-        with out:
-            try:
-                table = explore(spaces[space.value], boxes["X"].value, boxes["A"].value, boxes["B"].value,
-                                directions[direction.value])
-            except CourseError as err:
-                current["table"] = None
-                print(err)
-                return
-            current["table"] = table
-            print(f"vectors: {space.value}; direction: {direction.value}")
-            if table.attrs["missing"]:
-                print("not in the vocabulary:", ", ".join(table.attrs["missing"]))
-            display(table)
-
-    preset.observe(lambda change: (fill(), show()), names="value")
-    for w in (*boxes.values(), space, direction):
-        w.observe(show, names="value")
-    fill()
-    show()
-    box = widgets.VBox([preset, *boxes.values(), space, direction, out])
-    box.current = current
-    return box

@@ -370,9 +370,7 @@ CASES = [
 ]
 
 #: Cases that break the contract today, in modules the suite's author does not own: route to the owner.
-XFAIL: dict[str, str] = {
-    "bias.projection-zero-direction": f"{BIAS_OWNER}: a zero direction gives cosines NaN silently; refuse it",
-    "bias.cluster_accuracy-empty": f"{BIAS_OWNER}: the error says 'matrix', not 'vectors' (pass what='vectors')",
+XFAIL: dict[str, str] = {  # none left: bias.py now refuses both
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course_utils import bias
+from course_utils import bias, widgets
 from course_utils.errors import CourseError, UnknownWordError
 
 
@@ -271,7 +271,7 @@ def test_explorer_after_debiasing_reads_the_debiased_vectors(glove, gender):
     g, _ = bias.bias_direction(left, right)
     deb = bias.hard_debias(glove, g, gender["gender_specific"], gender["equalize_pairs"], restrict=50_000)
     tests = {"jobs": {"X": ["nurse", "engineer"], "Y": ["homemaker", "captain"], "A": ["she", "her"], "B": ["he", "his"]}}
-    box = bias.bias_explorer({"GloVe": glove, "hard-debiased": deb}, {"gender": g}, tests)
+    box = widgets.bias_explorer({"GloVe": glove, "hard-debiased": deb}, {"gender": g}, tests)
     original = box.current["table"].set_index("word")
     assert np.abs(original["projection"]).max() > 0.2
     space = next(w for w in box.children if getattr(w, "description", "") == "vectors")
@@ -303,3 +303,20 @@ def test_s_rose_check_refuses_nan(glove):
     tests = bias.load_weat_tests()
     assert not check("10.1", float("nan"), kv=glove, tests=tests).passed
     assert not check("10.1", np.float64("nan"), kv=glove, tests=tests).passed
+
+
+def test_projection_refuses_a_direction_without_direction(glove):
+    vectors = np.stack([glove["nurse"], glove["doctor"]])
+    for bad in (np.zeros(50), np.full(50, np.nan)):
+        with pytest.raises(CourseError, match="direction"):
+            bias.projection(vectors, bad)
+
+
+def test_cluster_accuracy_names_its_arguments():
+    with pytest.raises(CourseError, match="vectors"):
+        bias.cluster_accuracy(np.empty((0, 50)), [])
+    with pytest.raises(CourseError, match="labels"):
+        bias.cluster_accuracy(np.ones((4, 3)), [0, 0, 0, 0])
+    rng = np.random.default_rng(0)
+    vectors = np.vstack([rng.normal(3, 0.1, (5, 3)), rng.normal(-3, 0.1, (5, 3))])
+    assert bias.cluster_accuracy(vectors, ["she"] * 5 + ["he"] * 5) == 1.0
