@@ -404,16 +404,24 @@ def scalar_mix(layers: np.ndarray, weights: Sequence[float] | None = None, gamma
 
 
 def lm_encoder(model: Any, vocab: LMVocabulary, pooling: str = "mean", layer: str | int = "mix") -> Any:
-    """A text encoder from a mini LM: mean or last-token pooling of a layer. Taught in notebooks/06_elmo_gpt_albert.ipynb."""
+    """A text encoder from a mini LM: mean or last-token pooling of a layer. Taught in notebooks/06_elmo_gpt_albert.ipynb.
+
+    ``layer`` is "mix" (ELMo's average of all layers) or a layer index (-1 = last). Each text's vector is computed
+    once and remembered, so build a new encoder if you train the model further.
+    """
     if pooling not in ("mean", "last"):
         raise CourseError(f"pooling must be 'mean' or 'last', got {pooling!r}.")
+
+    cache: dict[str, np.ndarray] = {}  # the tasks encode some texts twice (paired comparisons): compute once
 
     def encode(texts: list[str]) -> np.ndarray:
         rows = []
         for text in require_texts(texts):
-            layers = token_layers(model, vocab, text)
-            vectors = scalar_mix(layers) if layer == "mix" else layers[layer]
-            rows.append(vectors.mean(axis=0) if pooling == "mean" else vectors[-1])
+            if text not in cache:
+                layers = token_layers(model, vocab, text)
+                vectors = scalar_mix(layers) if layer == "mix" else layers[layer]
+                cache[text] = vectors.mean(axis=0) if pooling == "mean" else vectors[-1]
+            rows.append(cache[text])
         return np.stack(rows)
 
     return encode
