@@ -78,7 +78,8 @@ def _check_pairs(answer: Any, docs: Any, human: Any) -> None:
     if value == n * (n - 1):
         raise NotYet("close: (a, b) and (b, a) are the same pair, so count each once.")
     if value != n * (n - 1) // 2:
-        raise NotYet("use the number of documents n: each of the n documents pairs with the n - 1 others, each pair counted once.")
+        raise NotYet("use the number of documents n: each of the n documents pairs with the n - 1 others, "
+                     "each pair counted once.")
 
 
 def _solve_pairs(docs: Any, human: Any) -> int:
