@@ -65,7 +65,7 @@ class Feedback:
 
 
 def get_exercise(exercise_id: str) -> Exercise:
-    """Look an exercise up by id such as '02.3'. Taught in notebooks/00_welcome.ipynb."""
+    """Look an exercise up by id such as "02.3". Internal to course_utils (check, solution and the tests)."""
     notebook = str(exercise_id).split(".")[0]
     try:
         module = importlib.import_module(f"course_utils.exercise_bank.nb{notebook}")
@@ -137,9 +137,10 @@ def check(exercise_id: str, answer: Any, **context: Any) -> Feedback:
 
 # ---------------------------------------------------------------- answer readers for the checks
 def as_number(answer: Any, what: str = "a number", *, integer: bool = False) -> float:
-    """Read a number (int, float, numpy scalar, 0-d array); NaN, inf, bools and strings are refused.
+    """Read a number; NaN, inf, bools and strings are refused. Internal to course_utils (the exercise bank).
 
-    With ``integer=True`` a float is accepted only if it is a whole number (2.0, not 2.9).
+    Accepts int, float, numpy scalars and 0-d arrays. With ``integer=True`` a float is accepted only if it is a
+    whole number (2.0, not 2.9).
     """
     if isinstance(answer, (bool, np.bool_)) or isinstance(answer, str):
         raise NotYet(f"give {what} as a number, not {type(answer).__name__} {answer!r}.")
@@ -161,13 +162,16 @@ def as_number(answer: Any, what: str = "a number", *, integer: bool = False) -> 
 
 
 def close_to(answer: Any, right: float, decimals: int, what: str = "your answer") -> bool:
-    """True if a number equals `right` when both are rounded to `decimals` places (or is closer than that)."""
+    """True if a number equals `right` rounded to `decimals` places. Internal to course_utils (the exercise bank)."""
     value = as_number(answer, what)
     return abs(value - float(right)) <= 0.5 * 10 ** (-decimals) + 1e-12
 
 
 def as_vector(answer: Any, what: str = "the vector", *, dim: int | None = None, direction: bool = False) -> np.ndarray:
-    """Read a 1-D vector (list, tuple, array, tensor, Series); NaN/inf refused, and a zero vector where a direction is expected."""
+    """Read a 1-D vector; NaN/inf refused, and a zero vector as a direction. Internal to course_utils (the exercise bank).
+
+    Accepts lists, tuples, arrays, tensors, Series and one-row matrices.
+    """
     if hasattr(answer, "detach"):
         answer = answer.detach().cpu().numpy()
     if isinstance(answer, str) or np.isscalar(answer):
@@ -188,7 +192,10 @@ def as_vector(answer: Any, what: str = "the vector", *, dim: int | None = None, 
 
 
 def as_items(answer: Any, what: str = "your answer") -> list[Any]:
-    """Read an ordered collection (list, tuple, array, Series, Index) as a list; one string counts as one item."""
+    """Read an ordered collection as a list; one string is one item. Internal to course_utils (the exercise bank).
+
+    Accepts lists, tuples, arrays, Series and Index; numpy scalars become Python values.
+    """
     if isinstance(answer, (str, int, float, np.integer, np.floating)) and not isinstance(answer, bool):
         return [answer.item() if hasattr(answer, "item") else answer]
     if isinstance(answer, dict):
@@ -203,14 +210,14 @@ def as_items(answer: Any, what: str = "your answer") -> list[Any]:
 
 
 def as_set(answer: Any, what: str = "your answer") -> set[Any]:
-    """Read an unordered collection (set, list, tuple, array, Series); one string counts as one item."""
+    """Read an unordered collection as a set; one string is one item. Internal to course_utils (the exercise bank)."""
     if isinstance(answer, (set, frozenset)):
         return set(answer)
     return set(as_items(answer, what))
 
 
 def as_choice(answer: Any, options: dict[str, str]) -> str:
-    """Read a multiple-choice answer: the option's letter in any case ('b', 'B ') or its exact text."""
+    """Read a multiple-choice answer: a letter in any case or the option's text. Internal to course_utils (the exercise bank)."""
     if not isinstance(answer, str):
         raise NotYet(f"give the letter of one option as a string, e.g. {sorted(options)[0]!r}.")
     key = answer.strip().lower()
@@ -224,7 +231,7 @@ def as_choice(answer: Any, options: dict[str, str]) -> str:
 
 
 def call_learner(function: Any, *args: Any, what: str = "your function", **kwargs: Any) -> Any:
-    """Call the learner's function; a crash inside it becomes a hint naming the exception."""
+    """Call the learner's function; a crash in it becomes a hint. Internal to course_utils (the exercise bank)."""
     if not callable(function):
         raise NotYet(f"give {what} itself (its name, without calling it), e.g. answer = my_function.")
     try:
@@ -239,7 +246,7 @@ _PREDICTIONS: dict[str, Any] = {}
 
 
 def predict(exercise_id: str, prediction: Any) -> Feedback:
-    """Commit to a prediction before the cell that measures it runs; the later check compares. Taught in notebooks/00_welcome.ipynb.
+    """Commit to a prediction before the cell that measures it; the later check compares. Taught in notebooks/00_welcome.ipynb.
 
     The first prediction counts: predicting again after seeing the result does not replace it (restart the
     kernel to start over).
@@ -254,12 +261,12 @@ def predict(exercise_id: str, prediction: Any) -> Feedback:
 
 
 def committed_prediction(exercise_id: str, fallback: Any = None) -> Any:
-    """The prediction recorded by predict() for this exercise (or `fallback`)."""
+    """The prediction predict() recorded for this exercise (or `fallback`). Internal to course_utils (the exercise bank)."""
     return _PREDICTIONS.get(exercise_id, fallback)
 
 
 def solved_answer(exercise_id: str, **context: Any) -> Any:
-    """The bank's solution for this exercise on the notebook's own objects (for the solved view of the notebooks)."""
+    """The bank's solution on the notebook's own objects (the solved view). Internal to course_utils (the exercise bank)."""
     return get_exercise(exercise_id).solution(**context)
 
 
@@ -288,7 +295,7 @@ def solution(exercise_id: str) -> Solution:
 
 
 def all_exercises() -> list[Exercise]:
-    """Every exercise of every notebook, for the tests. Taught in notebooks/00_welcome.ipynb."""
+    """Every exercise of every notebook. Internal to course_utils (the tests)."""
     import pkgutil
 
     from course_utils import exercise_bank

@@ -95,7 +95,9 @@ def _percentiles(values: np.ndarray, level: float, what: str) -> tuple[float, fl
 
 def bootstrap_interval(statistic: Statistic, n_items: int, *, n_resamples: int = 1000, seed: int = 0,
                        level: float = 0.95) -> Interval:
-    """Percentile bootstrap interval of statistic(indices) over items resampled with replacement. Taught in notebooks/02_bow_tfidf.ipynb.
+    """Percentile bootstrap interval of statistic(indices). Taught in notebooks/05_contextual_embeddings.ipynb.
+
+    Items are resampled with replacement.
 
     ``statistic`` takes an array of item indices (with repeats) and returns the score on those items.
     """
@@ -126,7 +128,7 @@ def _vector(values: Any, what: str) -> np.ndarray:
 
 
 def mean_interval(values: Sequence[float] | np.ndarray, **options: Any) -> Interval:
-    """Mean of per-item scores (hits, reciprocal ranks, correct/incorrect) with its bootstrap interval. Taught in notebooks/02_bow_tfidf.ipynb."""
+    """Mean of per-item scores (hits, reciprocal ranks, 0/1) with its interval. Taught in notebooks/02_bow_tfidf.ipynb."""
     v = _vector(values, "values")
     return bootstrap_interval(lambda idx: float(v[idx].mean()), len(v), **options)
 
@@ -143,7 +145,7 @@ def _correlation(method: str) -> Callable[[np.ndarray, np.ndarray], float]:
 
 def correlation_interval(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray, method: str = "spearman",
                          **options: Any) -> Interval:
-    """Correlation of model scores x with human scores y, with a bootstrap interval over pairs. Taught in notebooks/02_bow_tfidf.ipynb."""
+    """Correlation of scores x with human scores y, interval over pairs. Taught in notebooks/02_bow_tfidf.ipynb."""
     corr = _correlation(method)
     xv, yv = _vector(x, "x"), _vector(y, "y")
     if len(xv) != len(yv):
@@ -154,7 +156,7 @@ def correlation_interval(x: Sequence[float] | np.ndarray, y: Sequence[float] | n
 
 def paired_bootstrap(statistic_a: Statistic, statistic_b: Statistic, n_items: int, *, n_resamples: int = 1000,
                      seed: int = 0, level: float = 0.95) -> Comparison:
-    """Interval of statistic_a - statistic_b, both computed on the same resampled items. Taught in notebooks/02_bow_tfidf.ipynb."""
+    """Interval of statistic_a - statistic_b on the same resampled items. Internal to course_utils (compare_*)."""
     if not callable(statistic_a) or not callable(statistic_b):
         raise CourseError("statistic_a and statistic_b must be functions of an index array.")
     n = _n_items(n_items)
@@ -170,7 +172,7 @@ def paired_bootstrap(statistic_a: Statistic, statistic_b: Statistic, n_items: in
 
 def compare_means(values_a: Sequence[float] | np.ndarray, values_b: Sequence[float] | np.ndarray,
                   **options: Any) -> Comparison:
-    """Paired comparison of two per-item scores on the same items (mean a - mean b). Taught in notebooks/02_bow_tfidf.ipynb."""
+    """Paired comparison of two per-item scores on the same items (a - b). Taught in notebooks/07_choosing_models.ipynb."""
     a, b = _vector(values_a, "values_a"), _vector(values_b, "values_b")
     if len(a) != len(b):
         raise CourseError(f"values_a and values_b must score the same items: {len(a)} and {len(b)} values.")
@@ -179,7 +181,7 @@ def compare_means(values_a: Sequence[float] | np.ndarray, values_b: Sequence[flo
 
 def compare_correlations(x_a: Sequence[float] | np.ndarray, x_b: Sequence[float] | np.ndarray,
                          gold: Sequence[float] | np.ndarray, method: str = "spearman", **options: Any) -> Comparison:
-    """Paired comparison of two models' correlations with the same gold scores (corr a - corr b). Taught in notebooks/02_bow_tfidf.ipynb."""
+    """Paired comparison of two correlations with one gold set (a - b). Taught in notebooks/03_word2vec.ipynb."""
     corr = _correlation(method)
     a, b, g = _vector(x_a, "x_a"), _vector(x_b, "x_b"), _vector(gold, "gold")
     if not len(a) == len(b) == len(g):

@@ -33,19 +33,10 @@ PENDING: dict[str, str] = {
     "course_utils.downloads.fetch_20newsgroups": "for online learners; no notebook calls it yet (08 at scale may)",
     "course_utils.models.load_word_vectors": "online path for other gensim-data models; no notebook calls it yet",
 }
-#: Modules other people own whose helpers name no notebook yet: reported (xfail, not strict) until their owner
-#: marks them "Internal to course_utils" or a notebook uses them; every other module must pass.
-OTHER_OWNERS: dict[str, str] = {
-    "course_utils.exercises.": "exercises.py belongs to the lead: checker helpers need a notebook or the Internal marker",
-    "course_utils.stats.": "stats.py belongs to the lead: 02 references only part of it",
-}
-
-
 def _marks(qualname: str) -> list[pytest.MarkDecorator]:
     if qualname in PENDING:
         return [pytest.mark.xfail(strict=True, reason=PENDING[qualname])]
-    owner = next((why for prefix, why in OTHER_OWNERS.items() if qualname.startswith(prefix)), None)
-    return [pytest.mark.xfail(strict=False, reason=owner)] if owner else []
+    return []
 
 
 def public_functions() -> Iterable[tuple[str, Callable[..., object]]]:
