@@ -248,15 +248,25 @@ def retrieval_task(seed: int = 0) -> RetrievalTask:
     return RetrievalTask(queries, documents, titles)
 
 
-def retrieval_ranks(encoder: TextEncoder, seed: int = 0) -> np.ndarray:
-    """Rank of each query's own article (1 = found first; ties count against it). Internal to course_utils."""
+def retrieval_ranks(encoder: TextEncoder, seed: int = 0, document_encoder: TextEncoder | None = None) -> np.ndarray:
+    """Rank of each query's own article (1 = found first; ties count against it). Internal to course_utils.
+
+    ``document_encoder`` (default: the same encoder) encodes the articles, e.g. with a document prompt.
+    """
     task = retrieval_task(seed)
-    encoded = encode_checked(encoder, task.queries + task.documents, "the Wikipedia paragraphs")
-    n = len(task.queries)
-    return rank_of_correct(cosine_matrix(encoded[:n], encoded[n:]))
+    if document_encoder is None:
+        encoded = encode_checked(encoder, task.queries + task.documents, "the Wikipedia paragraphs")
+        n = len(task.queries)
+        return rank_of_correct(cosine_matrix(encoded[:n], encoded[n:]))
+    if not callable(document_encoder):
+        raise CourseError("document_encoder must be a text encoder (a function of a list of texts) or None.")
+    queries = encode_checked(encoder, task.queries, "the Wikipedia queries")
+    documents = encode_checked(document_encoder, task.documents, "the Wikipedia articles")
+    return rank_of_correct(cosine_matrix(queries, documents))
 
 
-def retrieval(encoder: TextEncoder, ks: Sequence[int] = (1, 5), seed: int = 0) -> dict[str, float]:
+def retrieval(encoder: TextEncoder, ks: Sequence[int] = (1, 5), seed: int = 0,
+              document_encoder: TextEncoder | None = None) -> dict[str, float]:
     """Recall@k and MRR of paragraph -> article retrieval, with intervals over queries. Taught in notebooks/02_bow_tfidf.ipynb.
 
     Keys: ``recall@k`` for each k, ``mrr``, and ``<key>_low``/``<key>_high`` (bootstrap 95 % over the queries).
@@ -264,7 +274,7 @@ def retrieval(encoder: TextEncoder, ks: Sequence[int] = (1, 5), seed: int = 0) -
     if isinstance(ks, int | str) or not len(ks):
         raise CourseError(f"ks must be a list of cut-offs such as (1, 5), got {ks!r}.")
     ks = [require_int(k, "ks[]", 1) for k in ks]
-    ranks = retrieval_ranks(encoder, seed)
+    ranks = retrieval_ranks(encoder, seed, document_encoder)
     out: dict[str, float] = {}
     for name, values in [*((f"recall@{k}", (ranks <= k).astype(float)) for k in ks), ("mrr", 1.0 / ranks)]:
         interval = mean_interval(values)
@@ -337,11 +347,15 @@ def _task_list(tasks: Any, known: Sequence[str]) -> list[str]:
     return tasks
 
 
-def evaluate_text_encoder(encoder: TextEncoder, tasks: Sequence[str] | str = DOCUMENT_TASKS) -> dict[str, float]:
+def evaluate_text_encoder(encoder: TextEncoder, tasks: Sequence[str] | str = DOCUMENT_TASKS,
+                          query_encoder: TextEncoder | None = None,
+                          document_encoder: TextEncoder | None = None) -> dict[str, float]:
     """Run the document tasks on a text encoder: leaderboard columns and spread. Taught in notebooks/00_welcome.ipynb.
 
     ``tasks`` is a task name or a list of them. Beside each score ``<column>`` come ``<column>_low`` and
     ``<column>_high`` (bootstrap 95 % interval) and, for classification, ``<column>_std`` (fold std).
+    Retrieval encodes queries with ``query_encoder`` and articles with ``document_encoder`` when given (models
+    trained with query/document prompts); every other task uses ``encoder``.
     """
     tasks = _task_list(tasks, DOCUMENT_TASKS)
     row: dict[str, float] = {}
@@ -354,7 +368,10 @@ def evaluate_text_encoder(encoder: TextEncoder, tasks: Sequence[str] | str = DOC
     if "lee" in tasks:
         put("lee_pearson", document_similarity(encoder), "lee_pearson")
     if "retrieval" in tasks:
-        r = retrieval(encoder, ks=(1,))
+        if query_encoder is None and document_encoder is None:
+            r = retrieval(encoder, ks=(1,))  # one call: encoders fitted on their input (TF-IDF) see both sides
+        else:
+            r = retrieval(query_encoder or encoder, ks=(1,), document_encoder=document_encoder or encoder)
         put("wiki_recall@1", r, "recall@1")
         put("wiki_mrr", r, "mrr")
     for task, dataset, column in [("newsgroups", "newsgroups_subset", "20ng_accuracy"),

@@ -6,7 +6,7 @@ import os
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -65,13 +65,22 @@ def hub_download_mb(name: str) -> float | None:
 
 
 def evaluate_sentence_model(name: str = MINILM_NAME, tasks: Sequence[str] = DOCUMENT_TASKS, max_seq_length: int | None = None,
-                            large_mb: float = LARGE_MODEL_MB) -> dict[str, float]:
+                            large_mb: float = LARGE_MODEL_MB, prompts: Mapping[str, str] | None = None) -> dict[str, float]:
     """Load a sentence-transformers model by name, run the suite, with costs. Taught in notebooks/07_choosing_models.ipynb.
 
     Offline only the bundled MiniLM works (any other name raises the course's OfflineError with the fix).
     Online, a hub model's size is checked first and a warning names the download and memory it needs.
     Returns the leaderboard columns plus dimension, parameters (millions), load_rss_mb and load_seconds.
+    ``prompts`` maps "query" (retrieval queries), "document" (retrieval articles) and "text" (every other task)
+    to a prefix; None uses the model's own prompts (``model.prompts``, as encode_query/encode_document do),
+    {} uses none.
     """
+    if prompts is not None:
+        if not isinstance(prompts, Mapping) or set(prompts) - {"query", "document", "text"}:
+            raise CourseError("prompts must be a dict with keys among 'query', 'document', 'text', e.g. "
+                              "{'query': 'query: ', 'document': 'passage: '}, or None for the model's own.")
+        if not all(isinstance(v, str) for v in prompts.values()):
+            raise CourseError("every prompt must be a string such as 'query: '.")
     from course_utils.contextual import sentence_encoder
     from course_utils.models import load_sentence_model
 
@@ -87,7 +96,12 @@ def evaluate_sentence_model(name: str = MINILM_NAME, tasks: Sequence[str] = DOCU
     load_seconds, load_rss = time.perf_counter() - start, rss_mb() - rss_before
     if max_seq_length is not None:
         model.max_seq_length = max_seq_length
-    row = evaluate_text_encoder(sentence_encoder(model), tasks=tasks)
+    if prompts is None:
+        own = dict(getattr(model, "prompts", None) or {})
+        prompts = {k: own[k] for k in ("query", "document") if own.get(k)}
+    encoder = sentence_encoder(model, prompt=prompts.get("text"))
+    query, document = (sentence_encoder(model, prompt=prompts[k]) if prompts.get(k) else None for k in ("query", "document"))
+    row = evaluate_text_encoder(encoder, tasks=tasks, query_encoder=query, document_encoder=document)
     row.update(dimension=float(model.get_embedding_dimension()),
                parameters_m=sum(p.numel() for p in model.parameters()) / 1e6,
                load_rss_mb=load_rss, load_seconds=load_seconds)

@@ -39,12 +39,15 @@ def _is_torch(x: Any) -> bool:
     return type(x).__module__.startswith("torch")
 
 
-def sentence_encoder(model: Any = None, batch_size: int = 32) -> TextEncoder:
+def sentence_encoder(model: Any = None, batch_size: int = 32, prompt: str | None = None) -> TextEncoder:
     """A text encoder (unit rows) from a SentenceTransformer. Taught in notebooks/05_contextual_embeddings.ipynb.
 
     ``model=None`` loads the bundled MiniLM. A model *name* is refused (load it with load_sentence_model(name)).
+    ``prompt`` is put in front of every text (e.g. "query: " for models trained with E5-style prefixes).
     """
     batch_size = require_int(batch_size, "batch_size", 1)
+    if prompt is not None and not isinstance(prompt, str):
+        raise CourseError(f"prompt must be a string such as 'query: ' or None, got {type(prompt).__name__}.")
     if model is None:
         from course_utils.models import load_sentence_model
 
@@ -56,7 +59,7 @@ def sentence_encoder(model: Any = None, batch_size: int = 32) -> TextEncoder:
 
     def encode(texts: list[str]) -> np.ndarray:
         texts = require_texts(texts)
-        return model.encode(texts, batch_size=batch_size, show_progress_bar=False,
+        return model.encode(texts, batch_size=batch_size, show_progress_bar=False, prompt=prompt,
                             normalize_embeddings=True, convert_to_numpy=True)
 
     return encode

@@ -62,3 +62,36 @@ def test_bundled_minilm_on_one_task_reports_quality_and_cost():
     assert row["dimension"] == 384
     assert 22 < row["parameters_m"] < 24  # model card: about 22.7M parameters
     assert 0.3 < row["lee_pearson"] < 0.95
+
+
+def test_prompts_reach_the_encoder_and_bad_prompts_are_refused(monkeypatch):
+    import numpy as np
+
+    from course_utils import choosing
+    from course_utils.errors import CourseError
+
+    with pytest.raises(CourseError, match="prompts"):
+        choosing.evaluate_sentence_model(prompts={"queries": "q: "})
+    with pytest.raises(CourseError, match="string"):
+        choosing.evaluate_sentence_model(prompts={"query": 1})
+    seen = []
+
+    class Fake:
+        prompts = {"query": "", "document": ""}
+
+        def encode(self, texts, prompt=None, **kwargs):
+            seen.append(prompt)
+            return np.ones((len(texts), 3))
+
+        def get_embedding_dimension(self):
+            return 3
+
+        def parameters(self):
+            return []
+
+    monkeypatch.setattr("course_utils.models.load_sentence_model", lambda name=None: Fake())
+    choosing.evaluate_sentence_model(tasks="retrieval", prompts={"query": "query: ", "document": "passage: "})
+    assert seen == ["query: ", "passage: "]
+    seen.clear()
+    choosing.evaluate_sentence_model(tasks="retrieval")  # the model's own prompts are empty: one call, no prefix
+    assert seen == [None]
