@@ -208,7 +208,7 @@ def test_finetune_classifier_fits_its_training_lines_and_refuses_leaks(minilm):
         finetune.finetune_classifier(minilm, texts, labels, train, train[:2])
     with pytest.raises(CourseError, match="epochs"):
         finetune.finetune_classifier(minilm, texts, labels, train, test, epochs=0)
-    with pytest.raises(CourseError, match="validation_index and test_index overlap"):
+    with pytest.raises(CourseError, match="test_index and validation_index overlap"):
         finetune.finetune_classifier(minilm, texts, labels, train, test, validation_index=test[:2])
     with pytest.raises(CourseError, match="not one string"):
         finetune.finetune_classifier(minilm, "one review", labels, train, test)
