@@ -26,6 +26,7 @@ from course_utils.errors import (
     require_texts,
     require_words,
 )
+from course_utils.threads import uses_free_cpus
 from course_utils.vectors import cosine_matrix, l2_normalize
 
 if TYPE_CHECKING:  # heavy imports stay out of import time
@@ -220,6 +221,7 @@ def _require_pairs(pairs: Any) -> list[tuple[str, str]]:
     return [(p[0], p[1]) for p in items]
 
 
+@uses_free_cpus
 def train_contrastive(model: SentenceTransformer, pairs: Sequence[tuple[str, str]], output_dir: str,
                       batch_size: int = 16, epochs: int = 1, learning_rate: float = 5e-5,
                       seed: int = 42, progress: bool = True, freeze_word_embeddings: bool = True,
@@ -326,6 +328,7 @@ def _evaluate(classifier: Any, texts: list[str], labels: np.ndarray, batch_size:
     return sum(losses) / len(texts), float(np.mean(predicted == labels)), predicted
 
 
+@uses_free_cpus
 def finetune_classifier(body: SentenceTransformer, texts: Sequence[str], labels: Sequence[int],
                         train_index: np.ndarray, test_index: np.ndarray, epochs: int = 4,
                         learning_rate: float = 5e-5, head_learning_rate: float = 1e-3, batch_size: int = 16,

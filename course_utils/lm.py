@@ -17,6 +17,7 @@ import numpy as np
 
 from course_utils.errors import CourseError, UnknownWordError, require_text, require_texts
 from course_utils.text import tokenize
+from course_utils.threads import uses_free_cpus
 
 PAD, UNK, EOS = "<pad>", "<unk>", "</s>"
 
@@ -305,6 +306,7 @@ def evaluate_loss(model: Any, rows: np.ndarray, batch_size: int = 64) -> float:
     return total / len(rows)
 
 
+@uses_free_cpus
 def train_lm(model: Any, train_rows: np.ndarray, valid_rows: np.ndarray, steps: int, batch_size: int = 32,
              lr: float = 3e-3, seed: int = 0, eval_every: int = 50, progress: bool = True) -> TrainingHistory:
     """Adam on random batches for a fixed number of steps, seeded. Taught in notebooks/06_elmo_gpt_albert.ipynb."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from course_utils.errors import CourseError, require_int, require_number, require_sentences
+from course_utils.threads import uses_free_cpus
 from course_utils.vectors import to_keyed_vectors as to_keyed_vectors  # re-exported: notebook 03 imports it here
 
 if TYPE_CHECKING:  # heavy imports stay out of import time
@@ -151,6 +152,7 @@ def _probabilities(values: Any, what: str, size: int) -> np.ndarray:
     return array
 
 
+@uses_free_cpus
 def train_sgns(ids: np.ndarray, sentence_ids: np.ndarray, rng: np.random.Generator, keep_prob: np.ndarray,
                noise: np.ndarray, *, dim: int = 50, window: int = 5, negative: int = 5, epochs: int = 5,
                lr: float = 0.025, batch_size: int = 4096, log_every: int = 20,

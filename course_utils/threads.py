@@ -1,0 +1,106 @@
+"""How many CPU threads torch should use here and now. Internal to course_utils (training functions).
+
+Two torch threads stall when another program keeps one of two cores busy (a training step ran 2.6x slower
+beside one busy process), and Binder shows every host core while granting one CPU's worth of time. So the
+course never hard-codes a thread count: it counts the CPUs this process may use (affinity and cgroup quota)
+and leaves out those that other processes keep busy right now.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import math
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _quota_cpus() -> float | None:
+    """CPUs granted by the cgroup CPU quota (v1 or v2), None when there is no quota."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if controllers == "":  # cgroup v2
+            try:
+                quota, period = Path(f"/sys/fs/cgroup{path}/cpu.max").read_text().split()
+            except (OSError, ValueError):
+                continue
+            if quota != "max":
+                return int(quota) / int(period)
+        elif "cpu" in controllers.split(","):
+            folder = Path("/sys/fs/cgroup/cpu") / path.lstrip("/")
+            try:
+                quota = int((folder / "cpu.cfs_quota_us").read_text())
+                period = int((folder / "cpu.cfs_period_us").read_text())
+            except (OSError, ValueError):
+                continue
+            if quota > 0:
+                return quota / period
+    return None
+
+
+def _busy_elsewhere(seconds: float) -> float:
+    """Cores kept busy by other processes over a short window (from /proc/stat minus this process)."""
+    def machine() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + fields[4]
+        return sum(fields[:8]) - idle, sum(fields[:8])
+
+    def own() -> float:
+        times = os.times()
+        return times.user + times.system
+
+    busy0, total0 = machine()
+    own0, wall0 = own(), time.monotonic()
+    time.sleep(seconds)
+    busy1, total1 = machine()
+    own1, wall1 = own(), time.monotonic()
+    ticks = os.sysconf("SC_CLK_TCK")
+    other = (busy1 - busy0) / ticks - (own1 - own0)
+    return max(0.0, other / max(wall1 - wall0, 1e-6))
+
+
+def free_cpus(sample_seconds: float = 0.25) -> int:
+    """CPUs this process can use now (at least 1). Internal to course_utils (training functions)."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    quota = _quota_cpus()
+    if quota is not None:
+        usable = min(usable, max(1, math.floor(quota)))
+    try:
+        busy = _busy_elsewhere(sample_seconds)
+    except (OSError, ValueError, IndexError):
+        busy = 0.0
+    return max(1, min(usable, round(usable - busy) if usable > 1 else 1))
+
+
+@contextlib.contextmanager
+def torch_threads(threads: int | None = None) -> Iterator[int]:
+    """Run a block with torch using the free CPUs (or `threads`), then restore. Internal to course_utils (training)."""
+    import torch
+
+    before = torch.get_num_threads()
+    wanted = free_cpus() if threads is None else max(1, int(threads))
+    torch.set_num_threads(min(wanted, max(before, 1)) if threads is None else wanted)
+    try:
+        yield torch.get_num_threads()
+    finally:
+        torch.set_num_threads(before)
+
+
+def uses_free_cpus(function: F) -> F:
+    """Decorator: run a training function inside torch_threads(). Internal to course_utils (training functions)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with torch_threads():
+            return function(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

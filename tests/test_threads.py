@@ -1,0 +1,66 @@
+"""Torch uses the CPUs that are free here and now, never a hard-coded count (course_utils.threads)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+
+import pytest
+
+from course_utils import threads
+
+
+def _spin(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def test_free_cpus_is_between_one_and_what_this_process_may_use():
+    assert 1 <= threads.free_cpus() <= len(os.sched_getaffinity(0))
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs")
+def test_a_core_kept_busy_elsewhere_is_left_out():
+    usable = len(os.sched_getaffinity(0))
+    busy = multiprocessing.Process(target=_spin, args=(3.0,))
+    busy.start()
+    try:
+        time.sleep(0.3)
+        assert threads.free_cpus(sample_seconds=0.5) <= usable - 1
+    finally:
+        busy.join()
+
+
+def test_a_cgroup_quota_caps_the_count(monkeypatch):
+    monkeypatch.setattr(threads, "_quota_cpus", lambda: 1.0)
+    monkeypatch.setattr(threads, "_busy_elsewhere", lambda seconds: 0.0)
+    assert threads.free_cpus() == 1
+
+
+def test_torch_threads_sets_and_restores():
+    import torch
+
+    before = torch.get_num_threads()
+    with threads.torch_threads(1) as used:
+        assert used == torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+
+
+def test_training_functions_run_inside_torch_threads(monkeypatch):
+    import torch
+
+    from course_utils import finetune, lm, word2vec
+
+    seen = []
+    monkeypatch.setattr(threads, "free_cpus", lambda sample_seconds=0.25: 1)
+
+    @threads.uses_free_cpus
+    def train() -> None:
+        seen.append(torch.get_num_threads())
+
+    train()
+    assert seen == [1]
+    for function in (lm.train_lm, finetune.train_contrastive, finetune.finetune_classifier, word2vec.train_sgns):
+        assert getattr(function, "__wrapped__", None) is not None, f"{function.__name__} does not adapt its threads"
