@@ -1,4 +1,4 @@
-"""How many CPU threads torch should use here and now. Internal to course_utils (training functions).
+"""How many CPU threads torch, BLAS and faiss should use here and now. Taught in notebooks/03_word2vec.ipynb.
 
 Two torch threads stall when another program keeps one of two cores busy (a training step ran 2.6x slower
 beside one busy process), and Binder shows every host core while granting one CPU's worth of time. So the
@@ -69,7 +69,11 @@ def _busy_elsewhere(seconds: float) -> float:
 
 
 def free_cpus(sample_seconds: float = 0.25) -> int:
-    """CPUs this process can use now (at least 1). Internal to course_utils (training functions)."""
+    """CPUs this process can use now (at least 1). Taught in notebooks/03_word2vec.ipynb.
+
+    Affinity and the cgroup CPU quota (v1 or v2) bound what the process may use; cores that other processes keep
+    busy over a short sample are left out, because two threads on a shared core stall each other.
+    """
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     quota = _quota_cpus()
     if quota is not None:
@@ -79,6 +83,28 @@ def free_cpus(sample_seconds: float = 0.25) -> int:
     except (OSError, ValueError, IndexError):
         busy = 0.0
     return max(1, min(usable, round(usable - busy) if usable > 1 else 1))
+
+
+def use_free_cpus(sample_seconds: float = 0.25) -> int:
+    """Size torch's, the BLAS's (threadpoolctl) and faiss's thread pools to free_cpus(). Taught in notebooks/03_word2vec.ipynb.
+
+    Notebooks call it in their set-up cell, before heavy work; training functions re-check with torch_threads().
+    Returns the number of threads chosen. Results may differ in the last digits between thread counts (sums are
+    added in another order); the course prints rounded numbers.
+    """
+    import sys
+
+    cpus = free_cpus(sample_seconds)
+    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[variable] = str(cpus)  # read by libraries that load later (torch reads them when imported)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(cpus)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=cpus)  # the BLAS and OpenMP pools loaded now (numpy, scikit-learn, ...)
+    if "faiss" in sys.modules:
+        sys.modules["faiss"].omp_set_num_threads(cpus)
+    return cpus
 
 
 @contextlib.contextmanager

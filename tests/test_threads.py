@@ -64,3 +64,24 @@ def test_training_functions_run_inside_torch_threads(monkeypatch):
     assert seen == [1]
     for function in (lm.train_lm, finetune.train_contrastive, finetune.finetune_classifier, word2vec.train_sgns):
         assert getattr(function, "__wrapped__", None) is not None, f"{function.__name__} does not adapt its threads"
+
+
+def test_use_free_cpus_sizes_every_pool(monkeypatch):
+    import numpy  # noqa: F401  (its BLAS is one of the pools)
+    import torch
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr(threads, "free_cpus", lambda sample_seconds=0.25: 1)
+    before = torch.get_num_threads()
+    with threadpool_limits(limits=None):  # restores the pools afterwards
+        try:
+            assert threads.use_free_cpus() == 1
+            assert torch.get_num_threads() == 1
+            assert os.environ["OMP_NUM_THREADS"] == "1"
+            pools = threadpool_info()
+            assert pools, "no BLAS/OpenMP pool found to limit"
+            assert all(pool["num_threads"] == 1 for pool in pools), pools
+        finally:
+            torch.set_num_threads(before)
