@@ -1,15 +1,25 @@
-"""Measure every notebook's wall time and peak memory (GNU time -v) and write the table into README.md.
+"""Measure every notebook's wall time and peak memory in three conditions and write the table into README.md.
 
-Run with `make bench` (quiet machine), `make bench CONDITION=busy` (beside one process that keeps a core busy,
-as on a laptop) or `make bench CONDITION=binder` (inside a 1-CPU / 2-GB cgroup, as on Binder; needs root and
-cgroup v1). Each notebook is executed into a temporary copy, so stored outputs are untouched. Only the quiet
-run writes README.md; the others print their table.
+    make bench                                  # every notebook, every condition (about 45 minutes on 2 cores)
+    make bench CONDITIONS=binder NB="notebooks/06_elmo_gpt_albert.ipynb"
+
+Conditions, each a learner's first run (an empty course cache, as on a fresh Binder):
+- quiet:  nothing else runs;
+- busy:   beside one single-threaded process that keeps a core busy (a laptop with a video call open);
+- binder: inside a cgroup with Binder's limits, one CPU's worth of time (every core still visible) and 2 GB of
+          memory. It needs root and cgroup v1 or v2; where the machine does not allow it the column says so.
+
+Each notebook is executed into a temporary copy (GNU `time -v`: wall clock, peak resident memory of the largest
+process), so stored outputs are untouched. Results accumulate in results/bench/<condition>.json; the README table
+is rebuilt from them after every run, with "not measured" where a cell has no figure yet.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
+import json
 import multiprocessing
 import os
 import re
@@ -17,13 +27,19 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BUDGETS = {"09": 300}  # seconds (09 fine-tuning trains three models); every other notebook has 120 s
+DEFAULT_BUDGET = 120
 MEMORY_BUDGET_GB = 1.5
+BUSY_SLOWDOWN = 1.5  # beside a busy process, no notebook may take more than 1.5x its quiet time
+BINDER_MEMORY = 2 * 1024**3
+CONDITIONS = ("quiet", "busy", "binder")
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 CGROUP = "course_bench"
+RESULTS = ROOT / "results" / "bench"
 
 
 def _spin() -> None:
@@ -31,9 +47,61 @@ def _spin() -> None:
         pass
 
 
+@dataclass
+class Cgroup:
+    """A cgroup with Binder's limits (v1 or v2): the command prefix that enters it and its memory-limit counter."""
+
+    prefix: list[str]
+    version: int
+    memory_folder: Path
+
+    def reset(self) -> None:
+        """Zero the counters that say whether memory reached the limit (v1; v2 counters only grow)."""
+        if self.version == 1:
+            for name in ("memory.failcnt", "memory.max_usage_in_bytes"):
+                with contextlib.suppress(OSError):
+                    (self.memory_folder / name).write_text("0")
+
+    def limit_events(self) -> tuple[int, int]:
+        """(times memory reached the limit, processes killed for memory) so far."""
+        if self.version == 1:
+            hits = int((self.memory_folder / "memory.failcnt").read_text())
+            control = (self.memory_folder / "memory.oom_control").read_text()
+            kills = re.search(r"oom_kill (\d+)", control)
+            return hits, int(kills[1]) if kills else 0
+        events = dict(line.split() for line in (self.memory_folder / "memory.events").read_text().splitlines())
+        return int(events.get("max", 0)), int(events.get("oom_kill", 0))
+
+
+def _binder_cgroup() -> Cgroup | str:
+    """A cgroup with one CPU's worth of time and 2 GB, or the reason none can be made here."""
+    enter = 'for p in $CG_PROCS; do echo $$ > "$p" || exit 1; done; exec "$@"'
+    v1_cpu, v1_mem = Path("/sys/fs/cgroup/cpu"), Path("/sys/fs/cgroup/memory")
+    try:
+        if v1_cpu.is_dir() and v1_mem.is_dir():
+            cpu, mem = v1_cpu / CGROUP, v1_mem / CGROUP
+            cpu.mkdir(exist_ok=True)
+            mem.mkdir(exist_ok=True)
+            (cpu / "cpu.cfs_period_us").write_text("100000")
+            (cpu / "cpu.cfs_quota_us").write_text("100000")
+            (mem / "memory.limit_in_bytes").write_text(str(BINDER_MEMORY))
+            procs = f"{cpu}/cgroup.procs {mem}/cgroup.procs"
+            return Cgroup(["env", f"CG_PROCS={procs}", "sh", "-c", enter, "sh"], 1, mem)
+        unified = Path("/sys/fs/cgroup")
+        if (unified / "cgroup.controllers").is_file():
+            group = unified / CGROUP
+            group.mkdir(exist_ok=True)
+            (group / "cpu.max").write_text("100000 100000")
+            (group / "memory.max").write_text(str(BINDER_MEMORY))
+            return Cgroup(["env", f"CG_PROCS={group}/cgroup.procs", "sh", "-c", enter, "sh"], 2, group)
+    except OSError as err:
+        return f"not measured: making a cgroup needs root ({err.strerror})"
+    return "not measured: no cgroup v1 or v2 CPU and memory controllers here"
+
+
 @contextlib.contextmanager
-def condition(name: str) -> Iterator[list[str]]:
-    """Set up a condition; yields the command prefix that runs a program inside it."""
+def condition(name: str) -> Iterator[Cgroup | list[str] | str]:
+    """Set up a condition; yields a command prefix, a Cgroup, or the reason the condition cannot run here."""
     if name == "quiet":
         yield []
     elif name == "busy":
@@ -44,60 +112,147 @@ def condition(name: str) -> Iterator[list[str]]:
         finally:
             spinner.terminate()
     elif name == "binder":
-        cpu, mem = Path("/sys/fs/cgroup/cpu") / CGROUP, Path("/sys/fs/cgroup/memory") / CGROUP
-        try:
-            cpu.mkdir(exist_ok=True)
-            mem.mkdir(exist_ok=True)
-            (cpu / "cpu.cfs_period_us").write_text("100000")
-            (cpu / "cpu.cfs_quota_us").write_text("100000")  # one CPU's worth of time, every core visible
-            (mem / "memory.limit_in_bytes").write_text(str(2 * 1024**3))
-        except OSError as err:
-            raise SystemExit(f"CONDITION=binder needs root and cgroup v1 under /sys/fs/cgroup ({err}).") from None
-        enter = f"echo $$ > {cpu}/cgroup.procs && echo $$ > {mem}/cgroup.procs && exec \"$@\""
-        yield ["sh", "-c", enter, "sh"]
+        yield _binder_cgroup()
     else:
-        raise SystemExit(f"Unknown condition {name!r}: use quiet, busy or binder.")
+        raise SystemExit(f"Unknown condition {name!r}: use {', '.join(CONDITIONS)}.")
 
 
-def measure(notebook: Path, out_dir: Path, prefix: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS in GB of executing one notebook."""
+def measure(notebook: Path, out_dir: Path, setting: Cgroup | list[str]) -> dict[str, object]:
+    """Wall seconds, peak RSS in GB (and, in a cgroup, memory-limit events) of executing one notebook."""
+    prefix = setting.prefix if isinstance(setting, Cgroup) else setting
+    if isinstance(setting, Cgroup):
+        setting.reset()
+        hits0, kills0 = setting.limit_events()
+    env = os.environ.copy()
+    env["COURSE_CACHE"] = str(out_dir / f"cache-{notebook.stem}")  # a first run: empty cache
     cmd = [*prefix, "/usr/bin/time", "-v", sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook",
            "--execute", "--ExecutePreprocessor.timeout=900", f"--output-dir={out_dir}", str(notebook)]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=os.environ.copy())
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
+    result: dict[str, object] = {"date": datetime.date.today().isoformat(), "ok": proc.returncode == 0}
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", proc.stderr)
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    if wall is None or rss is None:
+        raise SystemExit(f"{notebook.name}: GNU time printed no figures:\n{proc.stderr[-3000:]}")
+    result["seconds"] = round(sum(float(p) * 60**i for i, p in enumerate(reversed(wall[1].split(":")))), 1)
+    result["peak_gb"] = round(int(rss[1]) / 1e6, 3)
+    if isinstance(setting, Cgroup):
+        hits, kills = setting.limit_events()
+        result["memory_limit_hits"], result["oom_kills"] = hits - hits0, kills - kills0
     if proc.returncode != 0:
-        raise SystemExit(f"{notebook.name} failed:\n{proc.stderr[-3000:]}")
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", proc.stderr)[1]
-    seconds = sum(float(part) * 60**i for i, part in enumerate(reversed(wall.split(":"))))
-    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)[1])
-    return seconds, rss_kb / 1e6
+        result["error"] = proc.stderr[-2000:]
+    return result
+
+
+def budget(stem: str) -> int:
+    """The wall-time budget of a notebook in seconds."""
+    return BUDGETS.get(stem[:2], DEFAULT_BUDGET)
+
+
+def load(name: str) -> dict[str, dict]:
+    """Stored results of one condition, by notebook stem."""
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def verdicts(stem: str, results: dict[str, dict[str, dict]]) -> list[str]:
+    """What is over budget for one notebook across the conditions measured."""
+    problems = []
+    for name in CONDITIONS:
+        r = results[name].get(stem)
+        if not r or "seconds" not in r:
+            continue
+        if not r["ok"]:
+            problems.append(f"{name}: failed")
+        if r["seconds"] > budget(stem):
+            problems.append(f"{name}: time")
+        if r["peak_gb"] > MEMORY_BUDGET_GB:
+            problems.append(f"{name}: memory")
+        if r.get("oom_kills"):
+            problems.append(f"{name}: killed for memory")
+    quiet, busy = results["quiet"].get(stem), results["busy"].get(stem)
+    if quiet and busy and busy["seconds"] > BUSY_SLOWDOWN * max(quiet["seconds"], 10):
+        problems.append(f"busy: {busy['seconds'] / quiet['seconds']:.1f}x quiet")
+    return problems
+
+
+def table(notebooks: list[str], results: dict[str, dict[str, dict]], binder_note: str | None) -> str:
+    """The README table: every notebook, every condition."""
+    def cell(name: str, stem: str) -> str:
+        r = results[name].get(stem)
+        if name == "binder" and binder_note and not r:
+            return binder_note
+        if not r:
+            return "not measured"
+        text = f"{r['seconds']:.0f} s, {r['peak_gb']:.2f} GB"
+        if name == "binder":
+            text += ", reached 2 GB" if r.get("memory_limit_hits") else ", below 2 GB"
+        return text + ("" if r["ok"] else ", FAILED")
+
+    rows = ["| notebook | budget | quiet | busy neighbour | Binder cgroup (1 CPU, 2 GB) | busy / quiet | within |",
+            "|---|---|---|---|---|---|---|"]
+    for stem in notebooks:
+        quiet, busy = results["quiet"].get(stem), results["busy"].get(stem)
+        ratio = f"{busy['seconds'] / quiet['seconds']:.2f}x" if quiet and busy else "–"
+        measured = all(results[n].get(stem) for n in CONDITIONS)
+        problems = verdicts(stem, results)
+        within = ("NO (" + "; ".join(problems) + ")") if problems else ("yes" if measured else "so far")
+        rows.append(f"| {stem} | {budget(stem)} s, {MEMORY_BUDGET_GB} GB | {cell('quiet', stem)} | "
+                    f"{cell('busy', stem)} | {cell('binder', stem)} | {ratio} | {within} |")
+    dates = sorted({r["date"] for name in CONDITIONS for r in results[name].values()})
+    rows.append("")
+    rows.append(f"Measured with `make bench` on {', '.join(dates) or 'no date yet'} (this machine: "
+                f"{os.cpu_count()} cores). Each run is a learner's first (empty course cache); peak memory is the "
+                "largest process's resident set (GNU `time -v`).")
+    return "\n".join(rows)
+
+
+def write_readme(text: str) -> bool:
+    """Put the table between the bench markers of README.md."""
+    readme = ROOT / "README.md"
+    content = readme.read_text()
+    if START not in content or END not in content:
+        return False
+    head, rest = content.split(START, 1)
+    readme.write_text(f"{head}{START}\n{text}\n{END}{rest.split(END, 1)[1]}")
+    return True
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--condition", default="quiet", choices=["quiet", "busy", "binder"])
+    parser.add_argument("--conditions", default=" ".join(CONDITIONS),
+                        help="space-separated, from: quiet busy binder (default: all three)")
+    parser.add_argument("--condition", dest="conditions", help="one condition (same as --conditions NAME)")
+    parser.add_argument("--no-readme", action="store_true", help="print the table, do not write README.md")
     parser.add_argument("notebooks", nargs="*", help="only these (default: every notebook)")
     args = parser.parse_args()
-    notebooks = [Path(n) for n in args.notebooks] or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    rows, failures = [], []
-    with tempfile.TemporaryDirectory() as tmp, condition(args.condition) as prefix:
-        for nb in notebooks:
-            seconds, gb = measure(nb.resolve(), Path(tmp), prefix)
-            budget = BUDGETS.get(nb.name[:2], 120)
-            ok = seconds <= budget and gb <= MEMORY_BUDGET_GB
-            if not ok:
-                failures.append(nb.name)
-            rows.append(f"| {nb.stem} | {seconds:.0f} s | {gb:.2f} GB | {budget} s, {MEMORY_BUDGET_GB} GB | "
-                        f"{'yes' if ok else 'NO'} |")
-            print(rows[-1], flush=True)
-    table = "\n".join(["| notebook | wall time | peak memory | budget | within |", "|---|---|---|---|---|", *rows])
-    print(f"condition: {args.condition}")
-    readme = ROOT / "README.md"
-    text = readme.read_text()
-    if args.condition == "quiet" and not args.notebooks and START in text and END in text:
-        head, rest = text.split(START, 1)
-        readme.write_text(f"{head}{START}\n{table}\n{END}{rest.split(END, 1)[1]}")
+    chosen = args.conditions.split()
+    if unknown := [c for c in chosen if c not in CONDITIONS]:
+        raise SystemExit(f"Unknown condition(s) {unknown}: use {', '.join(CONDITIONS)}.")
+    every = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    notebooks = [Path(n).resolve() for n in args.notebooks] or every
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    binder_note = None
+    for name in chosen:
+        stored = load(name)
+        with tempfile.TemporaryDirectory() as tmp, condition(name) as setting:
+            if isinstance(setting, str):
+                binder_note = setting
+                print(f"{name}: {setting}; skipped", flush=True)
+                continue
+            for nb in notebooks:
+                stored[nb.stem] = measure(nb, Path(tmp), setting)
+                r = stored[nb.stem]
+                extra = f", memory limit reached {r['memory_limit_hits']}x" if "memory_limit_hits" in r else ""
+                print(f"{name:6} {nb.stem}: {r['seconds']:.0f} s, {r['peak_gb']:.2f} GB{extra}"
+                      f"{'' if r['ok'] else ' FAILED'}", flush=True)
+                (RESULTS / f"{name}.json").write_text(json.dumps(stored, indent=1, sort_keys=True))
+    results = {name: load(name) for name in CONDITIONS}
+    text = table([nb.stem for nb in every], results, binder_note)
+    print(text)
+    if not args.no_readme and write_readme(text):
         print("README.md updated")
-    return 1 if failures else 0
+    failing = [nb.stem for nb in notebooks if verdicts(nb.stem, results)]
+    return 1 if failing else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,56 @@
+"""The benchmark's verdicts and table (tools/bench.py): budgets, the busy-neighbour ratio, the cgroup column."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import bench  # noqa: E402
+
+
+def _run(seconds: float, gb: float = 1.0, ok: bool = True, **extra: object) -> dict:
+    return {"date": "2026-11-25", "ok": ok, "seconds": seconds, "peak_gb": gb, **extra}
+
+
+def _results(quiet=None, busy=None, binder=None) -> dict:
+    return {"quiet": {"01_x": quiet} if quiet else {}, "busy": {"01_x": busy} if busy else {},
+            "binder": {"01_x": binder} if binder else {}}
+
+
+def test_within_every_budget_has_no_verdict():
+    results = _results(_run(60), _run(80), _run(100, memory_limit_hits=0, oom_kills=0))
+    assert bench.verdicts("01_x", results) == []
+    assert "| yes |" in bench.table(["01_x"], results, None)
+
+
+@pytest.mark.parametrize(("results", "expected"), [
+    (_results(_run(130)), "quiet: time"),
+    (_results(_run(60, gb=1.6)), "quiet: memory"),
+    (_results(_run(60), _run(95)), "busy: 1.6x quiet"),
+    (_results(binder=_run(100, oom_kills=1)), "binder: killed for memory"),
+    (_results(_run(60, ok=False)), "quiet: failed"),
+])
+def test_each_budget_is_enforced(results, expected):
+    assert expected in bench.verdicts("01_x", results)
+    assert "NO (" in bench.table(["01_x"], results, None)
+
+
+def test_the_09_notebook_has_its_own_time_budget():
+    assert bench.budget("09_fine_tuning") == 300 and bench.budget("03_word2vec") == 120
+
+
+def test_a_condition_the_machine_cannot_make_says_why():
+    text = bench.table(["01_x"], _results(_run(60), _run(70)), "not measured: making a cgroup needs root")
+    assert "not measured: making a cgroup needs root" in text
+    assert "| so far |" in text
+
+
+def test_the_readme_table_goes_between_the_markers(tmp_path, monkeypatch):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"before\n{bench.START}\nold\n{bench.END}\nafter\n")
+    monkeypatch.setattr(bench, "ROOT", tmp_path)
+    assert bench.write_readme("new table")
+    assert readme.read_text() == f"before\n{bench.START}\nnew table\n{bench.END}\nafter\n"
