@@ -22,18 +22,35 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 COLAB_TAG = "colab-setup"
-# Where the course is published; the Colab cell clones it from there.
-REPOSITORY = "https://github.com/OWNER/embeddings-course"  # placeholder: set OWNER when the course is published
-COLAB_CELL = f'''# Only on Google Colab: fetch and install the course (elsewhere this cell does nothing).
+# Where the course is published: the one place its URL is set (the Colab cell clones it from there). Until the
+# course has a public home this is a placeholder ("/OWNER/" marks it), and on Colab the cell stops and says what to set.
+REPOSITORY = "https://github.com/OWNER/embeddings-course"
+PLACEHOLDER_MARK = "/OWNER/"
+COLAB_TARGET = "/content/course"
+
+
+def colab_cell(repository: str) -> str:
+    """Source of the Colab set-up cell that clones `repository` (COURSE_REPOSITORY overrides it on Colab)."""
+    return f'''# Only on Google Colab: fetch and install the course (elsewhere this cell does nothing).
 import sys
 
 if "google.colab" in sys.modules:
+    import os
     import subprocess
 
-    subprocess.run(["git", "clone", "--depth=1", "{REPOSITORY}", "/content/course"], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", "/content/course/requirements.txt",
-                    "-e", "/content/course"], check=True)
-    sys.path.insert(0, "/content/course")'''
+    repository = os.environ.get("COURSE_REPOSITORY", "{repository}")
+    if "{PLACEHOLDER_MARK}" in repository:
+        raise SystemExit("This course has no public repository yet, so Colab cannot fetch it: set REPOSITORY in "
+                         "tools/course_views.py, or run `%env COURSE_REPOSITORY=<git URL of the course>` above, then rerun.")
+    if not os.path.isdir("{COLAB_TARGET}/.git"):
+        subprocess.run(["git", "clone", "--depth=1", repository, "{COLAB_TARGET}"], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", "{COLAB_TARGET}/requirements.txt",
+                    "-e", "{COLAB_TARGET}"], check=True)
+    if "{COLAB_TARGET}" not in sys.path:
+        sys.path.insert(0, "{COLAB_TARGET}")'''
+
+
+COLAB_CELL = colab_cell(REPOSITORY)
 SOLUTION_LINE = re.compile(r"^\s*#\s*solution\(.*$\n?", re.M)
 
 
@@ -43,9 +60,15 @@ def notebooks() -> list[Path]:
 
 
 def with_colab_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook with exactly one Colab cell, placed right after the title cell."""
-    nb.cells = [c for c in nb.cells if COLAB_TAG not in c.get("metadata", {}).get("tags", [])]
+    """The notebook with exactly one Colab cell, placed right after the title cell (an old one keeps its metadata)."""
+    def is_colab(cell: nbformat.NotebookNode) -> bool:
+        return COLAB_TAG in cell.get("metadata", {}).get("tags", [])
+
+    old = [c for c in nb.cells if is_colab(c)]
+    nb.cells = [c for c in nb.cells if not is_colab(c)]
     cell = nbformat.v4.new_code_cell(COLAB_CELL, metadata={"tags": [COLAB_TAG]})
+    if old:  # only the source changes: execution count and timestamps stay, so the diff is this one cell's source
+        cell.metadata, cell.execution_count = old[0].metadata, old[0].get("execution_count")
     cell.id = "colab-setup"
     nb.cells.insert(1, cell)
     return nb
