@@ -5,7 +5,8 @@
 - A bias direction from definitional pairs by PCA (Bolukbasi et al., NeurIPS 2016), projections on it.
 - Hard debiasing: neutralise (remove the component along the direction) and equalise pairs.
 - The Gonen & Goldberg (NAACL 2019) check: are the most biased words still separable after debiasing?
-Word lists: data/weat_word_lists.json (Caliskan et al. 2017) and data/gender_word_lists.json.
+Word lists: weat_word_lists.json (Caliskan et al. 2017) and gender_word_lists.json, package data in course_utils/wordlists/
+(read with importlib.resources, so a non-editable `pip install .` has them too; sources in data/README.md).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,20 +29,26 @@ if TYPE_CHECKING:
     import pandas as pd
     from gensim.models import KeyedVectors
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+# The folder of the word lists inside the installed package (a Traversable: `/` and read_text work as on a Path).
+DATA_DIR: Traversable = files("course_utils") / "wordlists"
 WORD_RE = re.compile(r"^[a-z]+$")
 
 
 # ---------------------------------------------------------------- word lists
 def load_weat_tests(path: Path | None = None) -> dict[str, dict[str, Any]]:
     """The WEAT tests of Caliskan et al. (2017) with their word lists and published d. Taught in notebooks/10_bias.ipynb."""
-    doc = json.loads(Path(path or DATA_DIR / "weat_word_lists.json").read_text(encoding="utf-8"))
-    return doc["tests"]
+    return _read_word_list(path, "weat_word_lists.json")["tests"]
 
 
 def load_gender_lists(path: Path | None = None) -> dict[str, Any]:
     """Definitional pairs, equalise pairs, gender-specific words and professions. Taught in notebooks/10_bias.ipynb."""
-    return json.loads(Path(path or DATA_DIR / "gender_word_lists.json").read_text(encoding="utf-8"))
+    return _read_word_list(path, "gender_word_lists.json")
+
+
+def _read_word_list(path: Path | str | None, name: str) -> dict[str, Any]:
+    """The JSON file at path, or the package's own word list of that name."""
+    source = Path(path) if path is not None else DATA_DIR / name
+    return json.loads(source.read_text(encoding="utf-8"))
 
 
 def lookup(kv: Any, words: Iterable[str], lower: bool = True) -> tuple[np.ndarray, list[str], list[str]]:
