@@ -1,22 +1,76 @@
-# Two commands matter: `make lab` (set up and open the course) and `make test` (set up and run every test).
+# Two commands matter: `make lab` (set up and open the course) and `make test` (set up and run the tests that matter
+# before every commit); `make test-all` adds the slow tier, the solved views and the site (what .ci/run runs).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The Python versions the pins in requirements.txt are known to work with: the whole test suite runs on 3.11, and every
+# pinned package has wheels for 3.12 and 3.13 too (gensim 4.4.0 has none for 3.14). Checked before anything installs.
+PYTHON_VERSIONS := 3.11 3.12 3.13
+# Where torch comes from. requirements.txt pins torch==2.13.0, and the plain PyPI wheel of it for Linux is the
+# multi-GB CUDA build, so:
+#   auto (default)  the CPU build of the pinned torch if pip already finds it without an index (a --find-links folder
+#                   in pip's configuration, as on the course's build machines), otherwise the CPU wheel index below
+#   an index URL    e.g. https://download.pytorch.org/whl/cpu, or .../whl/cu128 for an NVIDIA GPU (--extra-index-url)
+#   a folder        wheels on this disk (--find-links), e.g. TORCH_INDEX=/opt/wheels
+#   pip             pip's own configuration only (on Linux without a local CPU build: the CUDA build)
+TORCH_INDEX ?= auto
+CPU_TORCH_INDEX := https://download.pytorch.org/whl/cpu
 # Notebooks are tested offline so stored outputs are the same on every machine.
 TEST_ENV := COURSE_OFFLINE=1 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYTHONHASHSEED=0 TOKENIZERS_PARALLELISM=false \
 	COURSE_CACHE=$(CURDIR)/results/cache
+# The test tiers (markers in pyproject.toml); `make test` leaves out the slow and solved ones, `make test-all` runs all.
+FAST := not slow and not browser and not solved
 
-.PHONY: setup lab test unit lint nbval solved browser site learner nbval-one bench execute wheelhouse wheelhouse-verify clean
+.PHONY: setup lab test test-all unit slow lint nbval solved browser site learner nbval-one bench execute \
+	wheelhouse wheelhouse-verify clean
 
 setup: $(STAMP)
 
+# Shell code: fail with one clear message unless the Python given as $(1) is one of PYTHON_VERSIONS.
+define check_python
+v=$$($(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || { \
+  echo "make: $(1) does not run. Install Python 3.11 (Debian/Ubuntu: sudo apt install python3.11 python3.11-venv)," \
+       "then run: make $(or $(MAKECMDGOALS),setup) PYTHON=python3.11" >&2; exit 1; }; \
+case " $(PYTHON_VERSIONS) " in *" $$v "*) ;; *) \
+  echo "make: $(1) is Python $$v, but the course's pins are known to work with Python $(PYTHON_VERSIONS) only" \
+       "(3.11 is the one the tests run on). Install one of them and run: make $(or $(MAKECMDGOALS),setup) PYTHON=python3.11" >&2; \
+  exit 1;; esac
+endef
+
+# Shell code: set $$torch_args to the pip options TORCH_INDEX stands for, and say which source torch comes from.
+define torch_source
+torch=$$(sed -n 's/^torch==\([^ #]*\).*/\1/p' requirements.txt); src='$(TORCH_INDEX)'; \
+if [ "$$src" = auto ]; then \
+  if $(BIN)/python -m pip install -q --dry-run --no-index --no-deps --ignore-installed "torch==$$torch+cpu" >/dev/null 2>&1; \
+  then src=pip; echo "torch $$torch: the CPU build pip finds on this disk without an index (TORCH_INDEX=auto)"; \
+  else src=$(CPU_TORCH_INDEX); fi; \
+fi; \
+case "$$src" in \
+  pip) torch_args=""; [ '$(TORCH_INDEX)' = auto ] || echo "torch $$torch: from pip's own configuration (TORCH_INDEX=pip)";; \
+  http://*|https://*|file:*) torch_args="--extra-index-url $$src"; echo "torch $$torch: from $$src (TORCH_INDEX=$(TORCH_INDEX))";; \
+  *) if [ -d "$$src" ]; then torch_args="--find-links $$src"; echo "torch $$torch: from the wheels in $$src"; else \
+     echo "make: TORCH_INDEX=$$src is none of auto, pip, an index URL or a folder of wheels." >&2; exit 1; fi;; \
+esac
+endef
+
 $(STAMP): requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: run make PYTHON=python3.11 ...")'
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: no $(PYTHON) here. Install Python 3.11" \
+	  "(Debian/Ubuntu: sudo apt install python3.11 python3.11-venv) or run: make $(or $(MAKECMDGOALS),setup) PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@if [ ! -e $(VENV) ]; then \
+	  $(call check_python,$(PYTHON)); \
+	  echo "$(PYTHON) -m venv $(VENV)"; \
+	  $(PYTHON) -m venv $(VENV) || { echo "make: '$(PYTHON) -m venv' could not make $(VENV) with pip in it. On Debian/Ubuntu" \
+	    "the venv module comes in its own package: sudo apt install python$$v-venv. Then: rm -rf $(VENV) && make $(or $(MAKECMDGOALS),setup)" >&2; exit 1; }; \
+	fi
+	@$(BIN)/python -c '' 2>/dev/null || { echo "make: $(VENV) is a half-made environment: $(BIN)/python is missing or does not run" \
+	  "(made by an interrupted or failed set-up, or its Python was removed). Remove it and set up again: rm -rf $(VENV) && make $(or $(MAKECMDGOALS),setup)" >&2; exit 1; }
+	@$(call check_python,$(BIN)/python); \
+	$(BIN)/python -m pip --version >/dev/null 2>&1 || { echo "make: $(VENV) is a half-made environment: it has Python $$v but no pip" \
+	  "(made by 'python -m venv' without ensurepip: on Debian/Ubuntu install it with sudo apt install python$$v-venv)." \
+	  "Then remove it and set up again: rm -rf $(VENV) && make $(or $(MAKECMDGOALS),setup)" >&2; exit 1; }
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.txt
-	$(BIN)/python -m pip install -q --no-deps -e .
+	@$(torch_source); set -x; $(BIN)/python -m pip install -q $$torch_args -r requirements.txt -e ".[lab,dev]"
 	touch $(STAMP)
 
 # Extra JupyterLab options, e.g. `make lab LAB_ARGS=--no-browser`; root (as in some containers) needs --allow-root.
@@ -25,13 +79,21 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: setup
 	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/00_welcome.ipynb
 
-test: setup lint unit nbval solved browser
+# Before every commit: lint, the fast unit tests, every notebook re-run by strict nbval, every notebook in a browser.
+test: setup lint unit nbval browser
+
+# Everything (.ci/run): the above, then the slow tier, the solved views and the rendered site.
+test-all: test slow solved site
 
 lint: setup
 	$(BIN)/ruff check course_utils tests tools notebooks
 
 unit: setup
-	$(TEST_ENV) $(BIN)/pytest -q -m "not browser and not solved" tests
+	$(TEST_ENV) $(BIN)/pytest -q -m "$(FAST)" tests
+
+# Tests over about 10 s: training runs, a whole benchmark task, the package installs, the site build, the wheelhouse.
+slow: setup
+	$(TEST_ENV) $(BIN)/pytest -q -p no:cacheprovider -m "slow and not solved" tests
 
 # Every notebook run with the exercise bank's solutions fed to its checks (the "solved" view).
 solved: setup
@@ -40,9 +102,9 @@ solved: setup
 nbval: setup
 	$(TEST_ENV) $(BIN)/pytest -q -p no:cacheprovider --nbval --nbval-cell-timeout=600 notebooks
 
-# Every notebook run in JupyterLab in a real browser (Debian's chromium; skipped if it is not installed).
+# Every notebook run in JupyterLab in a real browser (Debian's chromium; skipped, and said so, if it is not installed).
 browser: setup
-	$(TEST_ENV) $(BIN)/pytest -q -p no:cacheprovider -m browser tests
+	$(TEST_ENV) $(BIN)/pytest -q -p no:cacheprovider -m "browser and not slow" tests
 
 # Learner copies (no outputs, no solution lines) in build/learner; instructors teach from notebooks/.
 learner: setup
@@ -66,9 +128,10 @@ bench: setup
 execute: setup
 	$(TEST_ENV) $(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 $(NB)
 
-# Workshop without internet: download every pinned wheel into wheelhouse/, then prove it installs offline.
+# Workshop without internet: download every pinned wheel (torch from TORCH_INDEX) into wheelhouse/, then prove it
+# installs offline.
 wheelhouse: setup
-	$(BIN)/python tools/wheelhouse.py
+	@$(torch_source); set -x; $(BIN)/python tools/wheelhouse.py --torch-pip-args="$$torch_args"
 
 wheelhouse-verify: wheelhouse
 	$(BIN)/python tools/wheelhouse.py --verify

