@@ -435,6 +435,7 @@ def test_rank_of_correct_on_any_matrix(sims):
     check_contract(lambda: benchmarks.rank_of_correct(sims), "similarities|queries", result_ok=ok)
 
 
+@pytest.mark.slow  # about 40 s: every example trains a few SGNS steps
 @SETTINGS
 @given(st.one_of(st.integers(-10, 10**9), st.floats(allow_nan=True), st.none(), st.text(max_size=5)))
 def test_train_sgns_numbers(value):

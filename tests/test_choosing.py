@@ -54,6 +54,7 @@ def test_unknown_hub_model_offline_names_the_fix(monkeypatch):
         choosing.evaluate_sentence_model("BAAI/bge-large-en-v1.5")
 
 
+@pytest.mark.slow  # about 14 s: MiniLM encodes a whole benchmark task
 def test_bundled_minilm_on_one_task_reports_quality_and_cost():
     row = choosing.evaluate_sentence_model("all-MiniLM-L6-v2", tasks=("lee",), max_seq_length=64)
     assert set(row) == {"lee_pearson", "lee_pearson_low", "lee_pearson_high", "dimension", "parameters_m", "load_rss_mb",

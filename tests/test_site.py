@@ -36,12 +36,14 @@ def site(tmp_path_factory) -> Path:
     return out / "_build" / "html"
 
 
+@pytest.mark.slow  # builds the whole site with Jupyter Book (make test-all)
 def test_site_has_a_page_per_notebook(site):
     for nb in NOTEBOOKS:
         page = site / "notebooks" / f"{nb.stem}.html"
         assert page.exists(), f"no page for {nb.name}"
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_site_pages_show_navigation_and_figures_in_a_browser(site):
     if not Path("/usr/bin/chromium").exists():
