@@ -91,7 +91,7 @@ lint: setup
 unit: setup
 	$(TEST_ENV) $(BIN)/pytest -q -m "$(FAST)" tests
 
-# Tests over about 10 s: training runs, a whole benchmark task, the package installs, the site build, the wheelhouse.
+# Tests over about 10 s: training runs, MiniLM on a whole benchmark task, the site build, the wheelhouse download.
 slow: setup
 	$(TEST_ENV) $(BIN)/pytest -q -p no:cacheprovider -m "slow and not solved" tests
 
