@@ -118,11 +118,13 @@ site: setup
 nbval-one: setup
 	$(TEST_ENV) $(BIN)/pytest -q -p no:cacheprovider --nbval --nbval-cell-timeout=600 $(NB)
 
-# Measure wall time and peak memory of every notebook; the quiet run writes the table into README.md.
-# CONDITION=busy: beside a process that keeps one core busy; CONDITION=binder: inside a 1-CPU/2-GB cgroup (root).
-CONDITION ?= quiet
+# Measure wall time and peak memory of every notebook in three conditions and write the table into README.md:
+# quiet; beside a process that keeps one core busy; inside a 1-CPU/2-GB cgroup like Binder's (needs root, else
+# that column says why it was skipped). About 45 minutes for everything; narrow it with CONDITIONS and NB, e.g.
+# `make bench CONDITIONS=binder NB=notebooks/06_elmo_gpt_albert.ipynb`.
+CONDITIONS ?= quiet busy binder
 bench: setup
-	$(TEST_ENV) $(BIN)/python tools/bench.py --condition $(CONDITION) $(NB)
+	$(TEST_ENV) $(BIN)/python tools/bench.py --conditions "$(CONDITIONS)" $(NB)
 
 # Re-execute one notebook in place, e.g. `make execute NB=notebooks/01_one_hot.ipynb`.
 execute: setup

@@ -30,10 +30,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from course_utils.environment import NEED_MEMORY_GB as MEMORY_BUDGET_GB  # noqa: E402 (one source of truth)
+
 ROOT = Path(__file__).resolve().parents[1]
 BUDGETS = {"09": 300}  # seconds (09 fine-tuning trains three models); every other notebook has 120 s
 DEFAULT_BUDGET = 120
-MEMORY_BUDGET_GB = 1.5
 BUSY_SLOWDOWN = 1.5  # beside a busy process, no notebook may take more than 1.5x its quiet time
 BINDER_MEMORY = 2 * 1024**3
 CONDITIONS = ("quiet", "busy", "binder")
