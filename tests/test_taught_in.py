@@ -28,11 +28,10 @@ INTERNAL = "Internal to course_utils"
 SKIP_MODULES = ("course_utils.exercise_bank",)  # exercise checks: called by exercises.check, not by name
 
 #: Functions whose notebook does not reference them yet, each with who must act. xfail(strict=True): the day
-#: the notebook uses the function this test passes unexpectedly and the entry must go.
-PENDING: dict[str, str] = {
-    "course_utils.downloads.fetch_20newsgroups": "for online learners; no notebook calls it yet (08 at scale may)",
-    "course_utils.models.load_word_vectors": "online path for other gensim-data models; no notebook calls it yet",
-}
+#: the notebook uses the function this test passes unexpectedly and the entry must go. Empty: every function is taught.
+PENDING: dict[str, str] = {}
+
+
 def _marks(qualname: str) -> list[pytest.MarkDecorator]:
     if qualname in PENDING:
         return [pytest.mark.xfail(strict=True, reason=PENDING[qualname])]
