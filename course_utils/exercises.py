@@ -230,6 +230,61 @@ def as_choice(answer: Any, options: dict[str, str]) -> str:
     raise NotYet(f"choose one of {', '.join(repr(k) for k in options)}.")
 
 
+def one_right_option(options: dict[str, str], right: str,
+                     why_not: dict[str, str]) -> tuple[Callable[[Any], None], Callable[[], str]]:
+    """The check and the solution of a multiple-choice question with one right option. Internal to course_utils (the bank).
+
+    ``why_not`` explains every wrong option (what in the notebook's output rules it out); a bank that misses one
+    fails when it is built, not when a learner picks it.
+    """
+    _require_options(options, [right], why_not)
+
+    def check(answer: Any) -> None:
+        choice = as_choice(answer, options)
+        if choice != right:
+            raise NotYet(f"not {choice!r}: {why_not[choice]}")
+
+    def solution() -> str:
+        return right
+
+    return check, solution
+
+
+def predicted_band(options: dict[str, str], band: Callable[[float], str], explain: Callable[[str, str, float], str],
+                   what: str) -> tuple[Callable[[Any, Any], None], Callable[[Any], str], Callable[[Any], str]]:
+    """Check, solution and a wrong answer for "predict which band the measurement falls in". Internal to course_utils (the bank).
+
+    ``band(value)`` names the option the measured value belongs to; ``explain(choice, right, value)`` says why the
+    learner's choice does not match this run's measurement. The check reads the measurement of the learner's own run,
+    so the right answer follows what the notebook printed.
+    """
+    _require_options(options, [], None)
+
+    def check(answer: Any, measured: Any) -> None:
+        choice = as_choice(answer, options)
+        value = as_number(measured, what)
+        right = band(value)
+        if choice != right:
+            raise NotYet(explain(choice, right, value))
+
+    def solution(measured: Any) -> str:
+        return band(float(measured))
+
+    def wrong(measured: Any) -> str:
+        return next(key for key in options if key != band(float(measured)))
+
+    return check, solution, wrong
+
+
+def _require_options(options: dict[str, str], right: list[str], why_not: dict[str, str] | None) -> None:
+    """The author's side of a multiple-choice question is complete (raised when the bank is imported)."""
+    missing = [key for key in right if key not in options]
+    unexplained = [key for key in options if key not in right and key not in why_not] if why_not is not None else []
+    if missing or unexplained:
+        raise ValueError(f"exercise bank error: right option(s) {missing} are not among {sorted(options)}, or wrong "
+                         f"option(s) {unexplained} have no explanation.")
+
+
 def call_learner(function: Any, *args: Any, what: str = "your function", **kwargs: Any) -> Any:
     """Call the learner's function; a crash in it becomes a hint. Internal to course_utils (the exercise bank)."""
     if not callable(function):

@@ -107,7 +107,7 @@ def test_colab_cell_with_a_real_url_clones_it_and_installs_the_course(tmp_path):
     assert report["calls"][0] == ["git", "clone", "--depth=1", url, "/content/course"]
     install = report["calls"][1]
     assert install[1:4] == ["-m", "pip", "install"] and install[-4:] == [
-        "-r", "/content/course/requirements.txt", "-e", "/content/course"]
+        "-c", "/content/course/requirements.txt", "-e", "/content/course[lab]"]
     assert len(report["calls"]) == 2 and report["path"][0] == "/content/course"
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from course_utils.errors import UnknownNameError
-from course_utils.exercises import Feedback, all_exercises, check, get_exercise, solution
+from course_utils.exercises import Feedback, NotYet, all_exercises, check, get_exercise, solution
 
 EXERCISES = all_exercises()
 
@@ -137,3 +137,30 @@ def test_a_prediction_is_committed_once(monkeypatch):
     assert ex.predict("99.9", 0.5).status == "recorded"
     again = ex.predict("99.9", 0.9)
     assert "already predicted 0.5" in again.message and ex.committed_prediction("99.9") == 0.5
+
+
+def test_one_right_option_refuses_an_incomplete_question_when_the_bank_is_built():
+    from course_utils.exercises import one_right_option
+
+    options = {"a": "one", "b": "two", "c": "three"}
+    with pytest.raises(ValueError, match="no explanation"):
+        one_right_option(options, "b", {"a": "why not a"})  # c is not explained
+    with pytest.raises(ValueError, match="not among"):
+        one_right_option(options, "d", {"a": "x", "b": "y", "c": "z"})
+    check, solution = one_right_option(options, "b", {"a": "why not a", "c": "why not c"})
+    assert solution() == "b" and check("B") is None
+    with pytest.raises(NotYet, match="why not c"):
+        check("c")
+
+
+def test_predicted_band_follows_the_measurement_of_the_learners_run():
+    from course_utils.exercises import predicted_band
+
+    options = {"a": "low", "b": "high"}
+    check, solution, wrong = predicted_band(options, lambda v: "a" if v < 0.5 else "b",
+                                            lambda choice, right, value: f"measured {value:.2f}, so {right}", "the value")
+    assert solution(0.2) == "a" and solution(0.9) == "b"
+    assert wrong(0.2) == "b" and wrong(0.9) == "a"
+    assert check("a", 0.2) is None
+    with pytest.raises(NotYet, match="measured 0.90, so b"):
+        check("a", 0.9)

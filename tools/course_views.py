@@ -44,8 +44,9 @@ if "google.colab" in sys.modules:
                          "tools/course_views.py, or run `%env COURSE_REPOSITORY=<git URL of the course>` above, then rerun.")
     if not os.path.isdir("{COLAB_TARGET}/.git"):
         subprocess.run(["git", "clone", "--depth=1", repository, "{COLAB_TARGET}"], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r", "{COLAB_TARGET}/requirements.txt",
-                    "-e", "{COLAB_TARGET}"], check=True)
+    # the course and what its notebooks import, at the course's pinned versions (no test or site tools)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-c", "{COLAB_TARGET}/requirements.txt",
+                    "-e", "{COLAB_TARGET}[lab]"], check=True)
     if "{COLAB_TARGET}" not in sys.path:
         sys.path.insert(0, "{COLAB_TARGET}")'''
 

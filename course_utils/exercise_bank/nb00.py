@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.exercises import Exercise, NotYet, as_choice, as_number, call_learner
+from course_utils.exercises import Exercise, NotYet, as_number, call_learner, one_right_option
 
 
 # ---------------------------------------------------------------- 00.1 the longest article
@@ -104,14 +104,7 @@ FLOOR_WHY_NOT = {
 }
 
 
-def _check_floor(answer: Any) -> None:
-    choice = as_choice(answer, FLOOR_OPTIONS)
-    if choice != "b":
-        raise NotYet(f"not {choice!r}: {FLOOR_WHY_NOT[choice]}")
-
-
-def _solve_floor() -> str:
-    return "b"
+_check_floor, _solve_floor = one_right_option(FLOOR_OPTIONS, "b", FLOOR_WHY_NOT)
 
 
 # ---------------------------------------------------------------- 00.5 build: mean reciprocal rank

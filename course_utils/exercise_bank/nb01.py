@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.exercises import Exercise, NotYet, as_choice, as_items, as_number, call_learner
+from course_utils.exercises import Exercise, NotYet, as_items, as_number, call_learner, one_right_option
 from course_utils.text import tokenize
 
 # ---------------------------------------------------------------- 01.1 predict, then run: a text without spaces
@@ -182,14 +182,7 @@ LOOKUP_WHY_NOT = {
 }
 
 
-def _check_lookup(answer: Any) -> None:
-    choice = as_choice(answer, LOOKUP_OPTIONS)
-    if choice != "b":
-        raise NotYet(f"not {choice!r}: {LOOKUP_WHY_NOT[choice]}")
-
-
-def _solve_lookup() -> str:
-    return "b"
+_check_lookup, _solve_lookup = one_right_option(LOOKUP_OPTIONS, "b", LOOKUP_WHY_NOT)
 
 
 EXERCISES = [

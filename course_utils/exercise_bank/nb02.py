@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.exercises import Exercise, NotYet, as_choice, as_number, call_learner, close_to
+from course_utils.exercises import Exercise, NotYet, as_choice, as_number, call_learner, close_to, one_right_option
 from course_utils.text import tokenize
 
 
@@ -247,14 +247,7 @@ INTERVAL_WHY_NOT = {
 }
 
 
-def _check_interval(answer: Any) -> None:
-    choice = as_choice(answer, INTERVAL_OPTIONS)
-    if choice != "b":
-        raise NotYet(f"not {choice!r}: {INTERVAL_WHY_NOT[choice]}")
-
-
-def _solve_interval() -> str:
-    return "b"
+_check_interval, _solve_interval = one_right_option(INTERVAL_OPTIONS, "b", INTERVAL_WHY_NOT)
 
 
 EXERCISES = [

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.exercises import Exercise, NotYet, as_choice, as_items, as_number, call_learner
+from course_utils.exercises import Exercise, NotYet, as_choice, as_items, as_number, call_learner, one_right_option
 
 SENTENCE = "the cat sat on the mat"
 
@@ -98,15 +98,7 @@ BASELINE_WHY = {
 }
 
 
-def _solve_baseline() -> str:
-    # A cosine means something only beside its control: 0.45 against random pairs at 0.40 +- 0.15 is no signal.
-    return "b"
-
-
-def _check_baseline(answer: Any) -> None:
-    choice = as_choice(answer, BASELINE_OPTIONS)
-    if choice != "b":
-        raise NotYet(BASELINE_WHY[choice])
+_check_baseline, _solve_baseline = one_right_option(BASELINE_OPTIONS, "b", BASELINE_WHY)
 
 
 # ---------------------------------------------------------------- 03.4 build: the full-softmax probability

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from course_utils.exercises import Exercise, NotYet, as_choice, as_items, call_learner
+from course_utils.exercises import Exercise, NotYet, as_choice, as_items, call_learner, one_right_option
 
 # ---------------------------------------------------------------- 04.1 predict, then run: question words kept
 KEPT_OPTIONS = {"a": "about the same (within 0.05)", "b": "much lower (more than 0.1 lower)", "c": "higher"}
@@ -66,15 +66,7 @@ APPLE_WHY = {
 }
 
 
-def _solve_apple() -> str:
-    # One static vector per word: the senses are blended by frequency; the neighbours show the dominant one.
-    return "b"
-
-
-def _check_apple(answer: Any) -> None:
-    choice = as_choice(answer, APPLE_OPTIONS)
-    if choice != "b":
-        raise NotYet(APPLE_WHY[choice])
+_check_apple, _solve_apple = one_right_option(APPLE_OPTIONS, "b", APPLE_WHY)
 
 
 # ---------------------------------------------------------------- 04.3 build: FastText's character n-grams

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.exercises import Exercise, NotYet, as_choice, as_items, as_number
+from course_utils.exercises import Exercise, NotYet, as_items, one_right_option, predicted_band
 
 WORD = "photosynthesis"
 
@@ -54,21 +54,13 @@ def _baseline_band(measured: float) -> str:
     return "a" if measured < 0.3 else "b" if measured <= 0.6 else "c"
 
 
-def _check_baseline(answer: Any, measured: Any) -> None:
-    choice = as_choice(answer, BASELINE_OPTIONS)
-    value = as_number(measured, "the measured baseline")
-    right = _baseline_band(value)
-    if choice != right:
-        raise NotYet(f"the mean cosine of random token pairs at the last layer is {value:.2f}. "
-                     f"Your prediction ({choice}) assumed {BASELINE_MISCONCEPTIONS[choice]}")
+def _explain_baseline(choice: str, right: str, value: float) -> str:
+    return (f"the mean cosine of random token pairs at the last layer is {value:.2f}. "
+            f"Your prediction ({choice}) assumed {BASELINE_MISCONCEPTIONS[choice]}")
 
 
-def _solve_baseline(measured: Any) -> str:
-    return _baseline_band(float(measured))
-
-
-def _wrong_baseline(measured: Any) -> str:
-    return "c" if _baseline_band(float(measured)) != "c" else "a"
+_check_baseline, _solve_baseline, _wrong_baseline = predicted_band(BASELINE_OPTIONS, _baseline_band, _explain_baseline,
+                                                                   "the measured baseline")
 
 
 # ---------------------------------------------------------------- 05.5 interpret: a triangular-looking encoder head
@@ -87,13 +79,7 @@ ATTENTION_MISCONCEPTIONS = {
 }
 
 
-def _check_attention_reading(answer: Any) -> None:
-    choice = as_choice(answer, ATTENTION_OPTIONS)
-    if choice != "b":
-        raise NotYet(f"option {choice} does not follow: {ATTENTION_MISCONCEPTIONS[choice]}")
-
-def _solve_attention_reading() -> str:
-    return "b"  # the only option that follows from what the notebook measured
+_check_attention_reading, _solve_attention_reading = one_right_option(ATTENTION_OPTIONS, "b", ATTENTION_MISCONCEPTIONS)
 
 
 # ---------------------------------------------------------------- pooling functions (05.3, 05.4)

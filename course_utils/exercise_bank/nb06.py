@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.exercises import Exercise, NotYet, as_choice, as_number, call_learner
+from course_utils.exercises import Exercise, NotYet, call_learner, one_right_option, predicted_band
 
 # ---------------------------------------------------------------- 06.1 predict: does a later word change 'bank'?
 CHANGE_OPTIONS = {
@@ -27,13 +27,13 @@ def _change_band(measured: float) -> str:
     return "a" if measured <= 1e-7 else "b" if measured <= 0.1 else "c"
 
 
-def _check_change(answer: Any, measured: Any) -> None:
-    choice = as_choice(answer, CHANGE_OPTIONS)
-    value = as_number(measured, "the measured difference")
-    right = _change_band(value)
-    if choice != right:
-        hint = CHANGE_MISCONCEPTIONS[choice] if right == "a" else f"option {right} describes what was measured."
-        raise NotYet(f"the largest difference measured is {value:.3g}. {hint}")
+def _explain_change(choice: str, right: str, value: float) -> str:
+    hint = CHANGE_MISCONCEPTIONS[choice] if right == "a" else f"option {right} describes what was measured."
+    return f"the largest difference measured is {value:.3g}. {hint}"
+
+
+_check_change, _solve_change, _wrong_change = predicted_band(CHANGE_OPTIONS, _change_band, _explain_change,
+                                                             "the measured difference")
 
 
 def _change_context() -> dict[str, Any]:
@@ -45,14 +45,6 @@ def _change_context() -> dict[str, Any]:
     at = lm.word_position(left, "bank")
     a, b = lm.token_layers(gpt, vocab, left), lm.token_layers(gpt, vocab, right)
     return {"measured": float(np.abs(a[-1, at] - b[-1, at]).max())}
-
-
-def _solve_change(measured: Any) -> str:
-    return _change_band(float(measured))
-
-
-def _wrong_change(measured: Any) -> str:
-    return "c" if _change_band(float(measured)) != "c" else "a"
 
 
 # ---------------------------------------------------------------- 06.2 interpret: what ALBERT saves
@@ -72,14 +64,7 @@ ALBERT_MISCONCEPTIONS = {
 }
 
 
-def _check_albert(answer: Any) -> None:
-    choice = as_choice(answer, ALBERT_OPTIONS)
-    if choice != "b":
-        raise NotYet(f"option {choice} does not follow: {ALBERT_MISCONCEPTIONS[choice]}")
-
-
-def _solve_albert() -> str:
-    return "b"  # parameters shrink ~9x (factorised table, one shared layer); FLOPs per token do not
+_check_albert, _solve_albert = one_right_option(ALBERT_OPTIONS, "b", ALBERT_MISCONCEPTIONS)
 
 
 # ---------------------------------------------------------------- 06.3 build: the causal mask

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.exercises import Exercise, NotYet, as_choice, as_number, as_set, call_learner, close_to
+from course_utils.exercises import Exercise, NotYet, as_choice, as_number, as_set, call_learner, close_to, one_right_option
 
 # ---------------------------------------------------------------- 07.1 interpret: overlapping intervals
 OVERLAP_OPTIONS = {
@@ -27,14 +27,7 @@ OVERLAP_WHY_NOT = {
 }
 
 
-def _check_overlap(answer: Any) -> None:
-    choice = as_choice(answer, OVERLAP_OPTIONS)
-    if choice != "b":
-        raise NotYet(f"not {choice!r}: {OVERLAP_WHY_NOT[choice]}")
-
-
-def _solve_overlap() -> str:
-    return "b"
+_check_overlap, _solve_overlap = one_right_option(OVERLAP_OPTIONS, "b", OVERLAP_WHY_NOT)
 
 
 # ---------------------------------------------------------------- 07.2 predict: does a prefix help MiniLM?

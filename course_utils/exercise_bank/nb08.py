@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from course_utils.exercises import Exercise, NotYet, as_choice, as_number, call_learner
+from course_utils.exercises import Exercise, NotYet, as_number, call_learner, one_right_option
 
 
 # ---------------------------------------------------------------- 08.1 predict, then run: recall@10 kept by binary codes
@@ -49,14 +49,7 @@ RESCORE_WHY_NOT = {
 }
 
 
-def _check_rescore(answer: Any) -> None:
-    key = as_choice(answer, RESCORE_OPTIONS)
-    if key != "b":
-        raise NotYet(f"({key}) is not it: {RESCORE_WHY_NOT[key]}")
-
-
-def _solve_rescore() -> str:
-    return "b"  # candidates mostly right, order wrong: the float query re-ranks them
+_check_rescore, _solve_rescore = one_right_option(RESCORE_OPTIONS, "b", RESCORE_WHY_NOT)
 
 
 # ---------------------------------------------------------------- 08.3 build: pick an index for a budget and a floor

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.exercises import Exercise, NotYet, as_choice, as_items, as_number, call_learner
+from course_utils.exercises import Exercise, NotYet, as_items, as_number, call_learner, one_right_option
 
 
 # ---------------------------------------------------------------- 09.1 new words
@@ -213,14 +213,7 @@ SMALL_BATCH_WHY_NOT = {
 }
 
 
-def _check_small_batch(answer: Any) -> None:
-    choice = as_choice(answer, SMALL_BATCH_OPTIONS)
-    if choice != "b":
-        raise NotYet(f"not {choice!r}: {SMALL_BATCH_WHY_NOT[choice]}")
-
-
-def _solve_small_batch() -> str:
-    return "b"
+_check_small_batch, _solve_small_batch = one_right_option(SMALL_BATCH_OPTIONS, "b", SMALL_BATCH_WHY_NOT)
 
 
 EXERCISES = [

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.exercises import Exercise, NotYet, as_choice, as_number, call_learner
+from course_utils.exercises import Exercise, NotYet, as_number, call_learner, one_right_option, predicted_band
 
 
 def _context() -> dict[str, Any]:
@@ -74,20 +74,13 @@ def _band(measured: float) -> str:
     return "a" if measured < 0.6 else "b" if measured <= 0.8 else "c"
 
 
-def _check_svm_prediction(answer: Any, measured: Any) -> None:
-    choice = as_choice(answer, SVM_OPTIONS)
-    right = _band(as_number(measured, "the measured accuracy"))
-    if choice != right:
-        raise NotYet(f"the SVM recovers the split {as_number(measured):.0%} of the time. Your prediction ({choice}) "
-                     f"assumed that {SVM_MISCONCEPTIONS[choice]}")
+def _explain_svm(choice: str, right: str, value: float) -> str:
+    return (f"the SVM recovers the split {value:.0%} of the time. Your prediction ({choice}) assumed that "
+            f"{SVM_MISCONCEPTIONS[choice]}")
 
 
-def _solve_svm_prediction(measured: Any) -> str:
-    return _band(float(measured))
-
-
-def _wrong_svm_prediction(measured: Any) -> str:
-    return "a" if _band(float(measured)) != "a" else "c"
+_check_svm_prediction, _solve_svm_prediction, _wrong_svm_prediction = predicted_band(SVM_OPTIONS, _band, _explain_svm,
+                                                                                     "the measured accuracy")
 
 
 # ---------------------------------------------------------------- 10.3 interpret: intrinsic zero, extrinsic gap
@@ -107,13 +100,7 @@ SWAP_MISCONCEPTIONS = {
 }
 
 
-def _check_swap_reading(answer: Any) -> None:
-    choice = as_choice(answer, SWAP_OPTIONS)
-    if choice != "b":
-        raise NotYet(f"option {choice} does not follow: {SWAP_MISCONCEPTIONS[choice]}")
-
-def _solve_swap_reading() -> str:
-    return "b"  # the only option that follows from what the notebook measured
+_check_swap_reading, _solve_swap_reading = one_right_option(SWAP_OPTIONS, "b", SWAP_MISCONCEPTIONS)
 
 
 # ---------------------------------------------------------------- 10.4 build: neutralise rows along a direction
