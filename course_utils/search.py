@@ -186,6 +186,10 @@ def distilled_minilm(pca_dims: int = 256, refresh: bool = False) -> Any:
 
     The first call runs MiniLM over its whole vocabulary (tens of seconds to a few minutes on a CPU, with
     a progress bar) and saves the result under cache_dir()/model2vec-minilm-<pca_dims>; later calls load it.
+    A repository checkout ships this function's result for pca_dims=256 (data/model2vec-minilm-256, with the
+    model2vec version and the MiniLM weights it was made from): when both match what is installed, the first
+    call copies it instead of distilling, as distillation is deterministic (a slow test distils and compares).
+    ``refresh=True`` always distils.
     """
     from course_utils.downloads import cache_dir
 
@@ -199,13 +203,44 @@ def distilled_minilm(pca_dims: int = 256, refresh: bool = False) -> Any:
             return StaticModel.from_pretrained(str(folder))
         except (OSError, ValueError):  # a half-written cache: distil again
             shutil.rmtree(folder, ignore_errors=True)
-    model = _distill(int(pca_dims))
+    shipped = None if refresh else _shipped_distillation(int(pca_dims))
     tmp = Path(str(folder) + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(str(tmp))
+    if shipped is not None:
+        shutil.copytree(shipped, tmp)
+        model = StaticModel.from_pretrained(str(tmp))
+    else:
+        model = _distill(int(pca_dims))
+        model.save_pretrained(str(tmp))
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)
     return model
+
+
+SHIPPED_DISTILLATION = Path(__file__).resolve().parents[1] / "data" / "model2vec-minilm-256"
+
+
+def _shipped_distillation(pca_dims: int) -> Path | None:
+    """The shipped distilled table when it was made from what is installed now (model2vec, MiniLM's weights)."""
+    import hashlib
+    import json
+    from importlib.metadata import version
+
+    from course_utils.models import MINILM_NAME, _transformer_source
+
+    record = SHIPPED_DISTILLATION / "SOURCE.json"
+    if not record.is_file():
+        return None  # an installed package without the repository's data/ folder
+    try:
+        source = json.loads(record.read_text())
+        weights = Path(_transformer_source(MINILM_NAME)) / "model.safetensors"
+        digest = hashlib.sha256(weights.read_bytes()).hexdigest()
+    except (OSError, ValueError):
+        return None
+    if (source.get("pca_dims"), source.get("model2vec"), source.get("minilm_weights_sha256")) != (
+            pca_dims, version("model2vec"), digest):
+        return None
+    return SHIPPED_DISTILLATION
 
 
 def _distill(pca_dims: int) -> Any:

@@ -151,3 +151,38 @@ def test_static_encoder_and_distilled_minilm_refuse_bad_input():
     assert np.allclose(encode(["a b", "c"]), [[0.6, 0.8], [0.6, 0.8]])
     with pytest.raises(CourseError):
         encode([""])
+
+
+def test_the_shipped_distillation_is_used_only_when_it_matches_what_is_installed(tmp_path, monkeypatch):
+    import json
+    import shutil
+
+    monkeypatch.setenv("COURSE_CACHE", str(tmp_path / "cache"))
+
+    def no_distilling(pca_dims):
+        raise AssertionError("distilled although a matching shipped table exists")
+
+    monkeypatch.setattr(search, "_distill", no_distilling)
+    model = search.distilled_minilm(pca_dims=256)
+    assert np.asarray(model.embedding).shape == (29525, 256)
+    assert (tmp_path / "cache" / "model2vec-minilm-256" / "model.safetensors").is_file()
+
+    stale = tmp_path / "stale"
+    shutil.copytree(search.SHIPPED_DISTILLATION, stale)
+    record = json.loads((stale / "SOURCE.json").read_text())
+    (stale / "SOURCE.json").write_text(json.dumps(record | {"minilm_weights_sha256": "0" * 64}))
+    monkeypatch.setattr(search, "SHIPPED_DISTILLATION", stale)
+    assert search._shipped_distillation(256) is None  # other MiniLM weights: distil, never load a stale table
+    assert search._shipped_distillation(128) is None
+
+
+@pytest.mark.slow
+def test_distilling_again_reproduces_the_shipped_table_bit_for_bit(tmp_path, monkeypatch):
+    import hashlib
+    import json
+
+    monkeypatch.setenv("COURSE_CACHE", str(tmp_path))
+    search.distilled_minilm(pca_dims=256, refresh=True)
+    table = (tmp_path / "model2vec-minilm-256" / "model.safetensors").read_bytes()
+    shipped = json.loads((search.SHIPPED_DISTILLATION / "SOURCE.json").read_text())
+    assert hashlib.sha256(table).hexdigest() == shipped["table_sha256"]
