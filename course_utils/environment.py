@@ -81,43 +81,23 @@ def _inactive_file(stat: Path, key: str) -> int:
     return 0
 
 
-def _with_ancestors(folder: Path, top: Path) -> list[Path]:
-    """folder, its parents up to top (inclusive), for limits set higher up the tree."""
-    chain = [folder]
-    while chain[-1] != top and top in chain[-1].parents:
-        chain.append(chain[-1].parent)
-    return chain if top in chain else [*chain, top]
-
-
 def cgroup_memory() -> tuple[int, int] | None:
     """(limit, room) in bytes under the tightest cgroup memory limit (v1 or v2), None without one. Internal to course_utils.
 
     Room is the limit minus the cgroup's working set (usage less reclaimable inactive page cache).
     """
-    try:
-        lines = PROC_CGROUP.read_text().splitlines()
-    except OSError:
-        return None  # macOS, Windows, or no /proc
+    from course_utils.threads import cgroup_folders
+
     best: tuple[int, int] | None = None
-    for line in lines:
-        parts = line.split(":", 2)
-        if len(parts) != 3:
+    for version, folder in cgroup_folders("memory", PROC_CGROUP, CGROUP_ROOT):
+        files = (("memory.max", "memory.current", "memory.stat", "inactive_file") if version == 2 else
+                 ("memory.limit_in_bytes", "memory.usage_in_bytes", "memory.stat", "total_inactive_file"))
+        limit, usage = _read_int(folder / files[0]), _read_int(folder / files[1])
+        if limit is None or usage is None or limit >= _NO_LIMIT:
             continue
-        _, controllers, path = parts
-        if controllers == "":  # cgroup v2
-            top, files = CGROUP_ROOT, ("memory.max", "memory.current", "memory.stat", "inactive_file")
-        elif "memory" in controllers.split(","):  # cgroup v1
-            top = CGROUP_ROOT / "memory"
-            files = ("memory.limit_in_bytes", "memory.usage_in_bytes", "memory.stat", "total_inactive_file")
-        else:
-            continue
-        for folder in _with_ancestors(top / path.lstrip("/"), top):
-            limit, usage = _read_int(folder / files[0]), _read_int(folder / files[1])
-            if limit is None or usage is None or limit >= _NO_LIMIT:
-                continue
-            room = max(0, limit - max(0, usage - _inactive_file(folder / files[2], files[3])))
-            if best is None or room < best[1]:
-                best = (limit, room)
+        room = max(0, limit - max(0, usage - _inactive_file(folder / files[2], files[3])))
+        if best is None or room < best[1]:
+            best = (limit, room)
     return best
 
 

@@ -20,31 +20,55 @@ from typing import Any, TypeVar
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _quota_cpus() -> float | None:
-    """CPUs granted by the cgroup CPU quota (v1 or v2), None when there is no quota."""
+def cgroup_folders(controller: str, proc: Path = Path("/proc/self/cgroup"),
+                   root: Path = Path("/sys/fs/cgroup")) -> list[tuple[int, Path]]:
+    """(version, folder) of this process's cgroups for one controller, own group first. Internal to course_utils.
+
+    Then each group above it: limits set higher up the tree bind too, so callers take the tightest (threads for
+    the CPU quota, environment for the memory limit). Empty without /proc (macOS, Windows).
+    """
     try:
-        lines = Path("/proc/self/cgroup").read_text().splitlines()
+        lines = proc.read_text().splitlines()
     except OSError:
-        return None
+        return []
+    folders: list[tuple[int, Path]] = []
     for line in lines:
-        _, controllers, path = line.split(":", 2)
-        if controllers == "":  # cgroup v2
-            try:
-                quota, period = Path(f"/sys/fs/cgroup{path}/cpu.max").read_text().split()
-            except (OSError, ValueError):
-                continue
-            if quota != "max":
-                return int(quota) / int(period)
-        elif "cpu" in controllers.split(","):
-            folder = Path("/sys/fs/cgroup/cpu") / path.lstrip("/")
-            try:
-                quota = int((folder / "cpu.cfs_quota_us").read_text())
-                period = int((folder / "cpu.cfs_period_us").read_text())
-            except (OSError, ValueError):
-                continue
-            if quota > 0:
-                return quota / period
-    return None
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        _, controllers, path = parts
+        if controllers == "":
+            version, top = 2, root
+        elif controller in controllers.split(","):
+            version, top = 1, root / controller
+        else:
+            continue
+        folder = top / path.lstrip("/")
+        chain = [folder]
+        while chain[-1] != top and top in chain[-1].parents:
+            chain.append(chain[-1].parent)
+        if top not in chain:
+            chain.append(top)
+        folders.extend((version, f) for f in chain)
+    return folders
+
+
+def _quota_cpus() -> float | None:
+    """CPUs granted by the tightest cgroup CPU quota (v1 or v2), None when there is no quota."""
+    quotas = []
+    for version, folder in cgroup_folders("cpu"):
+        try:
+            if version == 2:
+                quota, period = (folder / "cpu.max").read_text().split()
+                if quota != "max":
+                    quotas.append(int(quota) / int(period))
+            else:
+                quota, period = int((folder / "cpu.cfs_quota_us").read_text()), int((folder / "cpu.cfs_period_us").read_text())
+                if quota > 0:
+                    quotas.append(quota / period)
+        except (OSError, ValueError):
+            continue
+    return min(quotas) if quotas else None
 
 
 def _busy_elsewhere(seconds: float) -> float:

@@ -85,3 +85,18 @@ def test_use_free_cpus_sizes_every_pool(monkeypatch):
             assert all(pool["num_threads"] == 1 for pool in pools), pools
         finally:
             torch.set_num_threads(before)
+
+
+def test_the_tightest_cpu_quota_up_the_cgroup_tree_binds(tmp_path, monkeypatch):
+    proc = tmp_path / "cgroup"
+    proc.write_text("4:cpu,cpuacct:/outer/inner\n3:memory:/outer/inner\n")
+    root = tmp_path / "fs"
+    for folder, quota in [("cpu/outer/inner", "-1"), ("cpu/outer", "150000"), ("cpu", "-1")]:
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / folder / "cpu.cfs_quota_us").write_text(quota)
+        (root / folder / "cpu.cfs_period_us").write_text("100000")
+    folders = threads.cgroup_folders("cpu", proc, root)
+    assert folders == [(1, root / "cpu/outer/inner"), (1, root / "cpu/outer"), (1, root / "cpu")]
+    original = threads.cgroup_folders
+    monkeypatch.setattr(threads, "cgroup_folders", lambda controller: original(controller, proc, root))
+    assert threads._quota_cpus() == 1.5  # set on the parent group, not on the process's own
