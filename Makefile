@@ -139,4 +139,4 @@ wheelhouse-verify: wheelhouse
 	$(BIN)/python tools/wheelhouse.py --verify
 
 clean:
-	rm -rf results wheelhouse .pytest_cache .ruff_cache
+	find results -mindepth 1 -maxdepth 1 ! -name bench -exec rm -rf {} + 2>/dev/null; rm -rf wheelhouse .pytest_cache .ruff_cache  # results/bench is kept: make bench's record

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -10,9 +11,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 import bench  # noqa: E402
 
+MACHINE = {"cpu": "Test CPU", "cores": 2, "avx512": False, "gflops_1_thread": 36.0, "python_loop_s": 0.7,
+           "boot": "boot-1"}
 
-def _run(seconds: float, gb: float = 1.0, ok: bool = True, **extra: object) -> dict:
-    return {"date": "2026-11-25", "ok": ok, "seconds": seconds, "peak_gb": gb, **extra}
+
+def _run(seconds: float, gb: float = 1.0, ok: bool = True, machine: dict | None = None, **extra: object) -> dict:
+    return {"date": "2026-11-25", "ok": ok, "seconds": seconds, "peak_gb": gb, "machine": machine or MACHINE, **extra}
 
 
 def _results(quiet=None, busy=None, binder=None) -> dict:
@@ -54,3 +58,26 @@ def test_the_readme_table_goes_between_the_markers(tmp_path, monkeypatch):
     monkeypatch.setattr(bench, "ROOT", tmp_path)
     assert bench.write_readme("new table")
     assert readme.read_text() == f"before\n{bench.START}\nnew table\n{bench.END}\nafter\n"
+
+
+def test_the_busy_ratio_needs_both_runs_from_one_boot_of_one_machine():
+    other = MACHINE | {"boot": "boot-2", "gflops_1_thread": 80.0}
+    results = _results(_run(60), _run(95, machine=other))
+    assert bench.verdicts("01_x", results) == []
+    text = bench.table(["01_x"], results, None)
+    assert "– (two machines)" in text and "compare times within a machine" in text
+    assert "80.0 GFLOP/s" in text and "36.0 GFLOP/s" in text
+
+
+def test_the_table_names_the_machine_once():
+    probed_again = MACHINE | {"gflops_1_thread": 33.0}  # same boot, the speed probe varies
+    text = bench.table(["01_x"], _results(_run(60), _run(70, machine=probed_again)), None)
+    assert text.count("Test CPU, 2 cores, no AVX-512") == 1
+    assert "1.17x" in text and "more than one machine" not in text
+
+
+def test_machine_probes_this_machine():
+    here = bench.machine()
+    assert here["cores"] == os.cpu_count()
+    assert here["gflops_1_thread"] > 0 and here["python_loop_s"] > 0
+    assert bench.same_machine({"machine": here}, {"machine": dict(here)})

@@ -10,8 +10,14 @@ Conditions, each a learner's first run (an empty course cache, as on a fresh Bin
           memory. It needs root and cgroup v1 or v2; where the machine does not allow it the column says so.
 
 Each notebook is executed into a temporary copy (GNU `time -v`: wall clock, peak resident memory of the largest
-process), so stored outputs are untouched. Results accumulate in results/bench/<condition>.json; the README table
-is rebuilt from them after every run, with "not measured" where a cell has no figure yet.
+process), so stored outputs are untouched. Results accumulate in results/bench/<condition>.json, which the
+repository keeps, so a run of one notebook leaves the others' figures in place; the README table is rebuilt from
+them after every run, with "not measured" where a cell has no figure yet.
+
+Machines differ: the same notebooks took 1.7-2.7x as long on one 2-core build machine as on another. So every result
+records the machine it came from (CPU model, cores, vector instructions, and two short speed probes: a one-thread
+float32 matrix product and a pure-Python loop), the table names the machines, and the busy/quiet ratio is only
+computed from two runs made in the same boot of the same machine.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +49,48 @@ CONDITIONS = ("quiet", "busy", "binder")
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 CGROUP = "course_bench"
 RESULTS = ROOT / "results" / "bench"
+
+
+def machine() -> dict[str, object]:
+    """The machine a result comes from: CPU model, cores, AVX-512 or not, speed probes, and this boot's id."""
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    info = ""
+    with contextlib.suppress(OSError):
+        info = Path("/proc/cpuinfo").read_text()
+    model = re.search(r"^model name\s*:\s*(.+)$", info, re.MULTILINE)
+    flags = re.search(r"^flags\s*:\s*(.+)$", info, re.MULTILINE)
+    boot = ""
+    with contextlib.suppress(OSError):
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    a = np.random.default_rng(0).random((1000, 1000), dtype=np.float32)
+    with threadpool_limits(limits=1):
+        a @ a
+        start = time.perf_counter()
+        for _ in range(10):
+            a @ a
+        gflops = 10 * 2 * 1000**3 / (time.perf_counter() - start) / 1e9
+    start = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i
+    loop = time.perf_counter() - start
+    return {"cpu": model[1].strip() if model else "unknown CPU", "cores": os.cpu_count(),
+            "avx512": bool(flags and "avx512f" in flags[1].split()), "gflops_1_thread": round(gflops, 1),
+            "python_loop_s": round(loop, 2), "boot": boot}
+
+
+def describe(m: dict[str, object]) -> str:
+    """One line naming a machine, for the table's notes."""
+    return (f"{m['cpu']}, {m['cores']} cores, {'AVX-512' if m['avx512'] else 'no AVX-512'}, "
+            f"{m['gflops_1_thread']} GFLOP/s one-thread float32 matmul, 3M-step Python loop {m['python_loop_s']} s")
+
+
+def same_machine(a: dict, b: dict) -> bool:
+    """Whether two results come from the same boot of the same machine (so their times can be compared)."""
+    ma, mb = a.get("machine"), b.get("machine")
+    return bool(ma and mb and ma.get("boot") and ma.get("boot") == mb.get("boot"))
 
 
 def _spin() -> None:
@@ -119,7 +168,8 @@ def condition(name: str) -> Iterator[Cgroup | list[str] | str]:
         raise SystemExit(f"Unknown condition {name!r}: use {', '.join(CONDITIONS)}.")
 
 
-def measure(notebook: Path, out_dir: Path, setting: Cgroup | list[str]) -> dict[str, object]:
+def measure(notebook: Path, out_dir: Path, setting: Cgroup | list[str],
+            here: dict[str, object] | None = None) -> dict[str, object]:
     """Wall seconds, peak RSS in GB (and, in a cgroup, memory-limit events) of executing one notebook."""
     prefix = setting.prefix if isinstance(setting, Cgroup) else setting
     if isinstance(setting, Cgroup):
@@ -131,6 +181,8 @@ def measure(notebook: Path, out_dir: Path, setting: Cgroup | list[str]) -> dict[
            "--execute", "--ExecutePreprocessor.timeout=900", f"--output-dir={out_dir}", str(notebook)]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
     result: dict[str, object] = {"date": datetime.date.today().isoformat(), "ok": proc.returncode == 0}
+    if here is not None:
+        result["machine"] = here
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", proc.stderr)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
     if wall is None or rss is None:
@@ -172,7 +224,7 @@ def verdicts(stem: str, results: dict[str, dict[str, dict]]) -> list[str]:
         if r.get("oom_kills"):
             problems.append(f"{name}: killed for memory")
     quiet, busy = results["quiet"].get(stem), results["busy"].get(stem)
-    if quiet and busy and busy["seconds"] > BUSY_SLOWDOWN * max(quiet["seconds"], 10):
+    if quiet and busy and same_machine(quiet, busy) and busy["seconds"] > BUSY_SLOWDOWN * max(quiet["seconds"], 10):
         problems.append(f"busy: {busy['seconds'] / quiet['seconds']:.1f}x quiet")
     return problems
 
@@ -194,17 +246,29 @@ def table(notebooks: list[str], results: dict[str, dict[str, dict]], binder_note
             "|---|---|---|---|---|---|---|"]
     for stem in notebooks:
         quiet, busy = results["quiet"].get(stem), results["busy"].get(stem)
-        ratio = f"{busy['seconds'] / quiet['seconds']:.2f}x" if quiet and busy else "–"
+        ratio = "–"
+        if quiet and busy:
+            ratio = (f"{busy['seconds'] / quiet['seconds']:.2f}x" if same_machine(quiet, busy)
+                     else "– (two machines)")
         measured = all(results[n].get(stem) for n in CONDITIONS)
         problems = verdicts(stem, results)
         within = ("NO (" + "; ".join(problems) + ")") if problems else ("yes" if measured else "so far")
         rows.append(f"| {stem} | {budget(stem)} s, {MEMORY_BUDGET_GB} GB | {cell('quiet', stem)} | "
                     f"{cell('busy', stem)} | {cell('binder', stem)} | {ratio} | {within} |")
-    dates = sorted({r["date"] for name in CONDITIONS for r in results[name].values()})
+    shown = [results[n][stem] for n in CONDITIONS for stem in notebooks if results[n].get(stem)]
+    machines: dict[str, tuple[str, set[str]]] = {}  # one entry per boot (the speed probes vary run to run)
+    for r in shown:
+        m = r.get("machine")
+        key = (m.get("boot") or describe(m)) if m else "unrecorded"
+        machines.setdefault(key, (describe(m) if m else "machine not recorded", set()))[1].add(r["date"])
     rows.append("")
-    rows.append(f"Measured with `make bench` on {', '.join(dates) or 'no date yet'} (this machine: "
-                f"{os.cpu_count()} cores). Each run is a learner's first (empty course cache); peak memory is the "
-                "largest process's resident set (GNU `time -v`).")
+    rows.append("Measured with `make bench`. Each run is a learner's first (empty course cache); peak memory is the "
+                "largest process's resident set (GNU `time -v`). Machines: "
+                + ("; ".join(f"{', '.join(sorted(dates))}: {name}" for name, dates in sorted(machines.values()))
+                   or "none yet") + ".")
+    if len(machines) > 1:
+        rows.append("")
+        rows.append("The figures come from more than one machine: compare times within a machine, not across.")
     return "\n".join(rows)
 
 
@@ -234,6 +298,8 @@ def main() -> int:
     notebooks = [Path(n).resolve() for n in args.notebooks] or every
     RESULTS.mkdir(parents=True, exist_ok=True)
     binder_note = None
+    here = machine()
+    print(f"machine: {describe(here)}", flush=True)
     for name in chosen:
         stored = load(name)
         with tempfile.TemporaryDirectory() as tmp, condition(name) as setting:
@@ -242,7 +308,7 @@ def main() -> int:
                 print(f"{name}: {setting}; skipped", flush=True)
                 continue
             for nb in notebooks:
-                stored[nb.stem] = measure(nb, Path(tmp), setting)
+                stored[nb.stem] = measure(nb, Path(tmp), setting, here)
                 r = stored[nb.stem]
                 extra = f", memory limit reached {r['memory_limit_hits']}x" if "memory_limit_hits" in r else ""
                 print(f"{name:6} {nb.stem}: {r['seconds']:.0f} s, {r['peak_gb']:.2f} GB{extra}"
