@@ -68,7 +68,13 @@ def _dismiss_popups(page) -> None:
         no_news.first.click()
 
 
-def run_notebook_in_browser(browser, base: str, token: str, relpath: str, screenshot: Path, timeout_s: float = 400) -> dict:
+# A guard against a hung kernel, not a time budget (budgets are `make bench`'s): 09 alone took 425 s outside the browser
+# on a slow 2-core machine, where the old 400 s limit would have failed a notebook that works.
+HANG_GUARD_S = 1800
+
+
+def run_notebook_in_browser(browser, base: str, token: str, relpath: str, screenshot: Path,
+                            timeout_s: float = HANG_GUARD_S) -> dict:
     """Open a notebook in a fresh page, run all cells, save, screenshot; return what the page showed."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()

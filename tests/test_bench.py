@@ -81,3 +81,12 @@ def test_machine_probes_this_machine():
     assert here["cores"] == os.cpu_count()
     assert here["gflops_1_thread"] > 0 and here["python_loop_s"] > 0
     assert bench.same_machine({"machine": here}, {"machine": dict(here)})
+
+
+def test_the_browser_tests_hang_guard_outlasts_every_recorded_run_twice():
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import browser_lab
+
+    slowest = max(r["seconds"] for name in bench.CONDITIONS for r in bench.load(name).values())
+    assert browser_lab.HANG_GUARD_S >= 2 * slowest, (
+        f"the browser test gives up after {browser_lab.HANG_GUARD_S} s, but a notebook took {slowest:.0f} s in make bench")
