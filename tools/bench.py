@@ -1,6 +1,6 @@
 """Measure every notebook's wall time and peak memory in three conditions and write the table into README.md.
 
-    make bench                                  # every notebook, every condition (about 45 minutes on 2 cores)
+    make bench                                  # every notebook, every condition (45 to 100 minutes on 2 cores)
     make bench CONDITIONS=binder NB="notebooks/06_elmo_gpt_albert.ipynb"
 
 Conditions, each a learner's first run (an empty course cache, as on a fresh Binder):
