@@ -168,8 +168,7 @@ def condition(name: str) -> Iterator[Cgroup | list[str] | str]:
         raise SystemExit(f"Unknown condition {name!r}: use {', '.join(CONDITIONS)}.")
 
 
-def measure(notebook: Path, out_dir: Path, setting: Cgroup | list[str],
-            here: dict[str, object] | None = None) -> dict[str, object]:
+def measure(notebook: Path, out_dir: Path, setting: Cgroup | list[str], here: dict[str, object]) -> dict[str, object]:
     """Wall seconds, peak RSS in GB (and, in a cgroup, memory-limit events) of executing one notebook."""
     prefix = setting.prefix if isinstance(setting, Cgroup) else setting
     if isinstance(setting, Cgroup):
@@ -180,9 +179,7 @@ def measure(notebook: Path, out_dir: Path, setting: Cgroup | list[str],
     cmd = [*prefix, "/usr/bin/time", "-v", sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook",
            "--execute", "--ExecutePreprocessor.timeout=900", f"--output-dir={out_dir}", str(notebook)]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
-    result: dict[str, object] = {"date": datetime.date.today().isoformat(), "ok": proc.returncode == 0}
-    if here is not None:
-        result["machine"] = here
+    result: dict[str, object] = {"date": datetime.date.today().isoformat(), "ok": proc.returncode == 0, "machine": here}
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", proc.stderr)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
     if wall is None or rss is None:
