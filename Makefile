@@ -16,9 +16,19 @@ PYTHON_VERSIONS := 3.11 3.12 3.13
 #   pip             pip's own configuration only (on Linux without a local CPU build: the CUDA build)
 TORCH_INDEX ?= auto
 CPU_TORCH_INDEX := https://download.pytorch.org/whl/cpu
-# Notebooks are tested offline so stored outputs are the same on every machine.
-TEST_ENV := COURSE_OFFLINE=1 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYTHONHASHSEED=0 TOKENIZERS_PARALLELISM=false \
+# Notebooks are tested offline so stored outputs do not depend on the network.
+OFFLINE_ENV := COURSE_OFFLINE=1 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYTHONHASHSEED=0 TOKENIZERS_PARALLELISM=false \
 	COURSE_CACHE=$(CURDIR)/results/cache
+# ...nor on the kind of x86-64 CPU: each numeric library picks its code (SSE, AVX2, AVX-512) for the CPU it runs on,
+# the code paths add in other orders, and training lets the last-bit differences grow (04's Word2Vec scores, 06's
+# perplexity, 08's recall). These pin every library to its AVX2 code, which x86-64 CPUs run since Haswell and Zen:
+# OpenBLAS (numpy, scipy, gensim, scikit-learn), MKL, ATen and oneDNN (torch), FAISS, and numpy's own loops.
+# Set only where the CPU has AVX2 (elsewhere the libraries keep their own choice); tests/test_numeric_pins.py checks
+# that each library obeys. Learners' kernels do not use them: they get their CPU's fastest code.
+ISA_PINS := OPENBLAS_CORETYPE=Haswell MKL_CBWR=AVX2,STRICT ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 \
+	FAISS_SIMD_LEVEL=AVX2 NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR"
+ISA_ENV := $(if $(shell grep -qsw avx2 /proc/cpuinfo && echo yes),$(ISA_PINS))
+TEST_ENV := $(OFFLINE_ENV) $(ISA_ENV)
 # The test tiers (markers in pyproject.toml); `make test` leaves out the slow and solved ones, `make test-all` runs all.
 FAST := not slow and not browser and not solved
 
@@ -124,7 +134,7 @@ nbval-one: setup
 # `make bench CONDITIONS=binder NB=notebooks/06_elmo_gpt_albert.ipynb`.
 CONDITIONS ?= quiet busy binder
 bench: setup
-	$(TEST_ENV) $(BIN)/python tools/bench.py --conditions "$(CONDITIONS)" $(NB)
+	$(OFFLINE_ENV) $(BIN)/python tools/bench.py --conditions "$(CONDITIONS)" $(NB)
 
 # Re-execute one notebook in place, e.g. `make execute NB=notebooks/01_one_hot.ipynb`.
 execute: setup
