@@ -7,6 +7,7 @@ import re
 import sys
 from pathlib import Path
 
+import notebook_tiers
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +47,7 @@ def lab(tmp_path_factory):
         browser.close()
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", notebook_tiers.params(NOTEBOOKS))
 def test_notebook_runs_in_jupyterlab_without_errors(lab, notebook):
     from browser_lab import run_notebook_in_browser
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import notebook_tiers
 import pytest
 
 from course_utils.exercises import all_exercises
@@ -34,7 +35,7 @@ def test_a_wrong_solution_would_fail_the_solved_view():
     assert "solved_answer('00.1', x=1)" in source and "assert _solved.passed" in source
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", notebook_tiers.params(NOTEBOOKS))
 def test_solved_notebook_runs_and_every_solution_passes(path, tmp_path):
     from nbclient import NotebookClient
 
