@@ -19,16 +19,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import bench  # noqa: E402
 
-
-def _cpu_has_avx2() -> bool:
-    try:
-        return bool(re.search(r"^flags\s*:.*\bavx2\b", Path("/proc/cpuinfo").read_text(), re.M))
-    except OSError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(platform.machine() != "x86_64" or not _cpu_has_avx2(),
+pytestmark = pytest.mark.skipif(platform.machine() != "x86_64" or "avx2" not in bench.cpu_info()[1],
                                 reason="the pins apply to x86-64 CPUs with AVX2 only (the Makefile sets none elsewhere)")
 
 

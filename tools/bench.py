@@ -51,16 +51,22 @@ CGROUP = "course_bench"
 RESULTS = ROOT / "results" / "bench"
 
 
-def machine() -> dict[str, object]:
-    """The machine a result comes from: CPU model, cores, AVX-512 or not, speed probes, and this boot's id."""
-    import numpy as np
-    from threadpoolctl import threadpool_limits
-
+def cpu_info() -> tuple[str, set[str]]:
+    """This CPU's model name and instruction-set flags from /proc/cpuinfo ("unknown CPU" and none elsewhere)."""
     info = ""
     with contextlib.suppress(OSError):
         info = Path("/proc/cpuinfo").read_text()
     model = re.search(r"^model name\s*:\s*(.+)$", info, re.MULTILINE)
     flags = re.search(r"^flags\s*:\s*(.+)$", info, re.MULTILINE)
+    return (model[1].strip() if model else "unknown CPU"), set(flags[1].split() if flags else ())
+
+
+def machine() -> dict[str, object]:
+    """The machine a result comes from: CPU model, cores, AVX-512 or not, speed probes, and this boot's id."""
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    model, flags = cpu_info()
     boot = ""
     with contextlib.suppress(OSError):
         boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
@@ -76,8 +82,7 @@ def machine() -> dict[str, object]:
     for i in range(3_000_000):
         total += i
     loop = time.perf_counter() - start
-    return {"cpu": model[1].strip() if model else "unknown CPU", "cores": os.cpu_count(),
-            "avx512": bool(flags and "avx512f" in flags[1].split()), "gflops_1_thread": round(gflops, 1),
+    return {"cpu": model, "cores": os.cpu_count(), "avx512": "avx512f" in flags, "gflops_1_thread": round(gflops, 1),
             "python_loop_s": round(loop, 2), "boot": boot}
 
 
