@@ -93,6 +93,23 @@ def _percentiles(values: np.ndarray, level: float, what: str) -> tuple[float, fl
     return float(low), float(high)
 
 
+def _interval_of_rows(statistic_rows: Callable[[np.ndarray], np.ndarray], n_items: Any, n_resamples: int = 1000,
+                      seed: int = 0, level: float = 0.95) -> Interval:
+    """bootstrap_interval for a statistic that scores many index rows at once (one value per row)."""
+    n = _n_items(n_items)
+    _check_options(n_resamples, level)
+    estimate = float(statistic_rows(np.arange(n)[None, :])[0])
+    if not np.isfinite(estimate):
+        raise CourseError(f"The statistic is {estimate} on all items: check the scores for NaN or constant values.")
+    values = np.asarray(statistic_rows(_resample(n, n_resamples, seed)), dtype=float)
+    low, high = _percentiles(values, level, "statistic")
+    return Interval(estimate, low, high, level)
+
+
+def _each_row(statistic: Statistic) -> Callable[[np.ndarray], np.ndarray]:
+    return lambda rows: np.array([statistic(idx) for idx in rows], dtype=float)
+
+
 def bootstrap_interval(statistic: Statistic, n_items: int, *, n_resamples: int = 1000, seed: int = 0,
                        level: float = 0.95) -> Interval:
     """Percentile bootstrap interval of statistic(indices). Taught in notebooks/05_contextual_embeddings.ipynb.
@@ -103,14 +120,7 @@ def bootstrap_interval(statistic: Statistic, n_items: int, *, n_resamples: int =
     """
     if not callable(statistic):
         raise CourseError("statistic must be a function of an index array, e.g. lambda idx: scores[idx].mean().")
-    n = _n_items(n_items)
-    _check_options(n_resamples, level)
-    estimate = float(statistic(np.arange(n)))
-    if not np.isfinite(estimate):
-        raise CourseError(f"The statistic is {estimate} on all items: check the scores for NaN or constant values.")
-    values = np.array([statistic(idx) for idx in _resample(n, n_resamples, seed)], dtype=float)
-    low, high = _percentiles(values, level, "statistic")
-    return Interval(estimate, low, high, level)
+    return _interval_of_rows(_each_row(statistic), n_items, n_resamples, seed, level)
 
 
 def _vector(values: Any, what: str) -> np.ndarray:
@@ -143,6 +153,26 @@ def _correlation(method: str) -> Callable[[np.ndarray, np.ndarray], float]:
     raise CourseError(f"method must be 'spearman' or 'pearson', got {method!r}.")
 
 
+def _spearman_rows(x: np.ndarray, y: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Spearman's rho of x[idx] and y[idx] for each row idx of rows, NaN where a side is constant.
+
+    The same numbers as scipy.stats.spearmanr row by row, bit for bit (tests/test_stats.py checks it): the rows
+    are ranked all at once and np.corrcoef's arithmetic is done for all rows together, except its one BLAS
+    product per row. About 8 times faster, which the course's many bootstrap intervals need.
+    """
+    from scipy.stats import rankdata
+
+    xs, ys = x[rows], y[rows]
+    ranks = np.stack((rankdata(xs, axis=1), rankdata(ys, axis=1)), axis=1)  # (rows, 2, items)
+    centred = ranks - ranks.mean(axis=2)[:, :, None]
+    cov = np.array([np.dot(m, m.T.conj()) for m in centred])  # np.cov's product, one call per row
+    cov *= np.true_divide(1, rows.shape[1] - 1)
+    stddev = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
+    rho = np.clip(cov[:, 1, 0] / stddev[:, 1] / stddev[:, 0], -1, 1)
+    rho[(xs == xs[:, :1]).all(axis=1) | (ys == ys[:, :1]).all(axis=1)] = np.nan
+    return rho
+
+
 def correlation_interval(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray, method: str = "spearman",
                          **options: Any) -> Interval:
     """Correlation of scores x with human scores y, interval over pairs. Taught in notebooks/02_bow_tfidf.ipynb."""
@@ -151,7 +181,24 @@ def correlation_interval(x: Sequence[float] | np.ndarray, y: Sequence[float] | n
     if len(xv) != len(yv):
         raise CourseError(f"x and y must score the same items: {len(xv)} and {len(yv)} values.")
     with np.errstate(invalid="ignore", divide="ignore"):
+        if method == "spearman":
+            return _interval_of_rows(lambda rows: _spearman_rows(xv, yv, rows), len(xv), **options)
         return bootstrap_interval(lambda idx: corr(xv[idx], yv[idx]), len(xv), **options)
+
+
+def _comparison_of_rows(rows_a: Callable[[np.ndarray], np.ndarray], rows_b: Callable[[np.ndarray], np.ndarray],
+                        n_items: Any, n_resamples: int = 1000, seed: int = 0, level: float = 0.95) -> Comparison:
+    """paired_bootstrap for statistics that score many index rows at once (one value per row)."""
+    n = _n_items(n_items)
+    _check_options(n_resamples, level)
+    every = np.arange(n)[None, :]
+    difference = float(rows_a(every)[0] - rows_b(every)[0])
+    if not np.isfinite(difference):
+        raise CourseError("A statistic is NaN on all items: check the scores for NaN or constant values.")
+    resamples = _resample(n, n_resamples, seed)
+    diffs = np.asarray(rows_a(resamples), dtype=float) - np.asarray(rows_b(resamples), dtype=float)
+    low, high = _percentiles(diffs, level, "difference")
+    return Comparison(difference, low, high, level)
 
 
 def paired_bootstrap(statistic_a: Statistic, statistic_b: Statistic, n_items: int, *, n_resamples: int = 1000,
@@ -159,15 +206,7 @@ def paired_bootstrap(statistic_a: Statistic, statistic_b: Statistic, n_items: in
     """Interval of statistic_a - statistic_b on the same resampled items. Internal to course_utils (compare_*)."""
     if not callable(statistic_a) or not callable(statistic_b):
         raise CourseError("statistic_a and statistic_b must be functions of an index array.")
-    n = _n_items(n_items)
-    _check_options(n_resamples, level)
-    every = np.arange(n)
-    difference = float(statistic_a(every) - statistic_b(every))
-    if not np.isfinite(difference):
-        raise CourseError("A statistic is NaN on all items: check the scores for NaN or constant values.")
-    diffs = np.array([statistic_a(idx) - statistic_b(idx) for idx in _resample(n, n_resamples, seed)], dtype=float)
-    low, high = _percentiles(diffs, level, "difference")
-    return Comparison(difference, low, high, level)
+    return _comparison_of_rows(_each_row(statistic_a), _each_row(statistic_b), n_items, n_resamples, seed, level)
 
 
 def compare_means(values_a: Sequence[float] | np.ndarray, values_b: Sequence[float] | np.ndarray,
@@ -187,4 +226,7 @@ def compare_correlations(x_a: Sequence[float] | np.ndarray, x_b: Sequence[float]
     if not len(a) == len(b) == len(g):
         raise CourseError(f"x_a, x_b and gold must score the same items: {len(a)}, {len(b)}, {len(g)} values.")
     with np.errstate(invalid="ignore", divide="ignore"):
+        if method == "spearman":
+            return _comparison_of_rows(lambda rows: _spearman_rows(a, g, rows), lambda rows: _spearman_rows(b, g, rows),
+                                       len(a), **options)
         return paired_bootstrap(lambda idx: corr(a[idx], g[idx]), lambda idx: corr(b[idx], g[idx]), len(a), **options)

@@ -54,6 +54,35 @@ def test_correlation_interval_matches_scipy_estimate():
     assert interval.low < interval.estimate < interval.high
 
 
+
+@pytest.mark.parametrize("n, tied", [(353, False), (999, True), (12, True)])
+def test_fast_spearman_bootstrap_gives_scipys_numbers_bit_for_bit(n, tied):
+    """The row-at-once Spearman path must reproduce scipy.stats.spearmanr per resample exactly, ties included
+    (rounded scores), and constant resamples (n = 12 with few distinct values) must be NaN as in scipy."""
+    import warnings
+
+    from scipy.stats import spearmanr
+
+    rng = np.random.default_rng(n)
+    gold = rng.integers(0, 4 if n == 12 else 11, n).astype(float)
+    a = np.round(gold + rng.normal(0, 3, n), 0 if tied else 6)
+    b = np.round(gold + rng.normal(0, 3, n), 1 if tied else 6)
+
+    def scipy_rho(x, y):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # scipy warns on constant resamples and returns NaN
+            return lambda idx: float(spearmanr(x[idx], y[idx]).statistic)
+
+    fast = stats.correlation_interval(a, gold)
+    slow = stats.bootstrap_interval(scipy_rho(a, gold), n)
+    assert (fast.estimate, fast.low, fast.high) == (slow.estimate, slow.low, slow.high)
+    rows = stats._resample(n, 1000, 0)
+    assert np.array_equal(stats._spearman_rows(a, gold, rows), stats._each_row(scipy_rho(a, gold))(rows), equal_nan=True)
+    fast_cmp = stats.compare_correlations(a, b, gold)
+    slow_cmp = stats.paired_bootstrap(scipy_rho(a, gold), scipy_rho(b, gold), n)
+    assert (fast_cmp.difference, fast_cmp.low, fast_cmp.high) == (slow_cmp.difference, slow_cmp.low, slow_cmp.high)
+
+
 @pytest.mark.parametrize("call, fragment", [
     (lambda: stats.mean_interval([1.0, float("nan"), 2.0]), "NaN"),
     (lambda: stats.mean_interval("0.5"), "not a string"),
@@ -63,6 +92,8 @@ def test_correlation_interval_matches_scipy_estimate():
     (lambda: stats.mean_interval([1, 2, 3], n_resamples=0), "n_resamples"),
     (lambda: stats.mean_interval([1, 2, 3], level=95), "level"),
     (lambda: stats.correlation_interval([1, 1, 1, 1], [1, 2, 3, 4], method="pearson"), "NaN or constant"),
+    (lambda: stats.correlation_interval([1, 1, 1, 1], [1, 2, 3, 4]), "NaN or constant"),
+    (lambda: stats.compare_correlations([1, 1, 1, 1], [1, 2, 3, 4], [4, 3, 2, 1]), "NaN"),
     (lambda: stats.bootstrap_interval("mean", 10), "function"),
 ])
 def test_bad_input_gets_one_clear_sentence(call, fragment):
