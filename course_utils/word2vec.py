@@ -7,9 +7,11 @@ count-based twin (co-occurrences -> PPMI -> SVD) is taught in notebooks/04_glove
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -288,3 +290,65 @@ def ppmi_svd_vectors(sentences: Sequence[Sequence[str]], dim: int = 50, window: 
     u_times_s = svd.fit_transform(_ppmi(counts))  # U * S
     singular = np.where(svd.singular_values_ > 0, svd.singular_values_, 1.0)
     return to_keyed_vectors(vocab.words, u_times_s / np.sqrt(singular))  # U * sqrt(S)
+
+
+# ---------------------------------------------------------------- notebook 03's sweep, as the course ships it
+SHIPPED_SWEEP = Path(__file__).resolve().parents[1] / "data" / "nb03_sweep"
+
+
+def sweep_key(words: Sequence[str], n_tokens: int) -> str:
+    """Name of notebook 03's sweep folder for a corpus (a hash of vocabulary and size). Taught in notebooks/03_word2vec.ipynb.
+
+    ``words`` is the vocabulary, most frequent first (build_vocabulary's order). Another corpus or tokeniser gives
+    another name, so stored results are never read for the wrong corpus.
+    """
+    if isinstance(words, str) or not hasattr(words, "__iter__"):
+        raise CourseError("words must be the list of vocabulary words (build_vocabulary(sentences).words), not a string.")
+    words = list(words)
+    if not words or not all(isinstance(w, str) for w in words):
+        raise CourseError("words must be a non-empty list of strings: the vocabulary, most frequent first.")
+    n_tokens = require_int(n_tokens, "n_tokens", 1)
+    return hashlib.sha256(" ".join(words).encode() + str(n_tokens).encode()).hexdigest()[:12]
+
+
+def _sweep_file(sentences: Sequence[Sequence[str]], name: str, suffix: str, min_count: int) -> tuple[Path | None, Any]:
+    from course_utils.downloads import cache_dir
+
+    if not isinstance(name, str) or not name:
+        raise CourseError(f'name must be a sweep model\'s name such as "SGNS-epochs20-seed1", got {name!r}.')
+    sentences = require_sentences(sentences)
+    vocab = build_vocabulary(sentences, min_count)
+    key = sweep_key(vocab.words, sum(len(s) for s in sentences))
+    for folder in (SHIPPED_SWEEP / key, cache_dir() / "nb03_sweep" / key):
+        if (folder / f"{name}{suffix}").is_file():
+            return folder / f"{name}{suffix}", vocab
+    return None, vocab
+
+
+def sweep_vectors(sentences: Sequence[Sequence[str]], name: str, min_count: int = 5) -> KeyedVectors | None:
+    """One model of notebook 03's sweep as word vectors, None where none is stored. Taught in notebooks/04_glove_fasttext.ipynb.
+
+    ``name`` is the sweep's file name, e.g. "SGNS-epochs20-seed1". Looks in the course's data/nb03_sweep/<key>
+    (shipped) and then in the course cache (where notebook 03 trains the grid for another corpus). Vectors are
+    stored as float16 and come back as float32.
+    """
+    path, vocab = _sweep_file(sentences, name, ".npy", min_count)
+    if path is None:
+        return None
+    matrix = np.load(path).astype(np.float32)
+    if matrix.shape[0] != len(vocab.words):
+        raise CourseError(f"{path} holds {matrix.shape[0]} vectors for {len(vocab.words)} words: delete it and run "
+                          "notebook 03's sweep again.")
+    return to_keyed_vectors(vocab.words, matrix)
+
+
+def sweep_cosines(sentences: Sequence[Sequence[str]], name: str, min_count: int = 5) -> dict[str, Any] | None:
+    """What notebook 03's sweep stored of one model: pair cosines per benchmark. Taught in notebooks/04_glove_fasttext.ipynb.
+
+    A dict with "wordsim353" and "simlex999" (one cosine per benchmark pair, None for a pair outside the vocabulary)
+    and "seconds" (its training time); None where the sweep stored no such model.
+    """
+    import json
+
+    path, _ = _sweep_file(sentences, name, ".json", min_count)
+    return None if path is None else json.loads(path.read_text())

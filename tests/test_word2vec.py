@@ -191,3 +191,40 @@ def test_ppmi_svd_vectors_cover_the_vocabulary(corpus):
     assert kv.vector_size == 20 and len(kv) == len(word2vec.build_vocabulary(corpus[:500]))
     with pytest.raises(CourseError, match="dim must be at most"):
         word2vec.ppmi_svd_vectors([["a", "b", "c"]] * 5, dim=50, min_count=1)
+
+
+def test_sweep_key_names_a_corpus_by_its_vocabulary_and_token_count():
+    key = word2vec.sweep_key(["the", "of"], 10)
+    assert key == word2vec.sweep_key(["the", "of"], 10) and len(key) == 12
+    assert key != word2vec.sweep_key(["of", "the"], 10) and key != word2vec.sweep_key(["the", "of"], 11)
+    with pytest.raises(CourseError, match="not a string"):
+        word2vec.sweep_key("the of", 10)
+    with pytest.raises(CourseError, match="n_tokens"):
+        word2vec.sweep_key(["the"], 0)
+
+
+def test_the_shipped_sweep_is_found_for_the_course_corpus_and_only_for_it(corpus):
+    vectors = word2vec.sweep_vectors(corpus, "SGNS-epochs20-seed1")
+    vocab = word2vec.build_vocabulary(corpus)
+    assert vectors is not None and vectors.vectors.dtype == np.float32
+    assert list(vectors.index_to_key) == vocab.words and vectors.vector_size == 50
+    stored = word2vec.sweep_cosines(corpus, "FastText-epochs20-seed1")
+    assert stored is not None and len(stored["wordsim353"]) == 353 and len(stored["simlex999"]) == 999
+    assert word2vec.sweep_vectors(corpus, "SGNS-epochs7-seed1") is None  # a setting the sweep never trained
+    assert word2vec.sweep_vectors(corpus[:-1], "SGNS-epochs20-seed1") is None  # another corpus: another folder
+    with pytest.raises(CourseError, match="sweep model's name"):
+        word2vec.sweep_vectors(corpus, "")
+
+
+def test_a_cached_sweep_file_of_the_wrong_size_is_refused():
+    from course_utils.downloads import cache_dir
+
+    sentences = [["a", "b", "c", "a"], ["b", "a", "c"]]
+    vocab = word2vec.build_vocabulary(sentences, min_count=1)
+    folder = cache_dir() / "nb03_sweep" / word2vec.sweep_key(vocab.words, 7)
+    folder.mkdir(parents=True)
+    np.save(folder / "SGNS-epochs5-seed1.npy", np.zeros((2, 4), dtype=np.float16))
+    with pytest.raises(CourseError, match="2 vectors for 3 words"):
+        word2vec.sweep_vectors(sentences, "SGNS-epochs5-seed1", min_count=1)
+    np.save(folder / "SGNS-epochs5-seed1.npy", np.ones((3, 4), dtype=np.float16))
+    assert word2vec.sweep_vectors(sentences, "SGNS-epochs5-seed1", min_count=1).vector_size == 4
