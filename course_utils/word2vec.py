@@ -352,3 +352,12 @@ def sweep_cosines(sentences: Sequence[Sequence[str]], name: str, min_count: int 
 
     path, _ = _sweep_file(sentences, name, ".json", min_count)
     return None if path is None else json.loads(path.read_text())
+
+
+def pair_gaps(cosines_a: dict[str, Any], cosines_b: dict[str, Any]) -> list[float]:
+    """|cosine difference| of each benchmark pair between two sweep records. Taught in notebooks/03_word2vec.ipynb.
+
+    Pairs outside the vocabulary (None in the first record) are left out.
+    """
+    return [abs(a - b) for name in ("wordsim353", "simlex999")
+            for a, b in zip(cosines_a[name], cosines_b[name], strict=True) if a is not None]

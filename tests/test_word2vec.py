@@ -228,3 +228,9 @@ def test_a_cached_sweep_file_of_the_wrong_size_is_refused():
         word2vec.sweep_vectors(sentences, "SGNS-epochs5-seed1", min_count=1)
     np.save(folder / "SGNS-epochs5-seed1.npy", np.ones((3, 4), dtype=np.float16))
     assert word2vec.sweep_vectors(sentences, "SGNS-epochs5-seed1", min_count=1).vector_size == 4
+
+
+def test_pair_gaps_leave_out_pairs_outside_the_vocabulary():
+    a = {"wordsim353": [0.5, None, 0.2], "simlex999": [0.1]}
+    b = {"wordsim353": [0.25, None, 0.3], "simlex999": [-0.1]}
+    assert word2vec.pair_gaps(a, b) == pytest.approx([0.25, 0.1, 0.2])
