@@ -7,15 +7,18 @@ training is deterministic on a given machine). torch is imported only when a mod
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from course_utils.errors import CourseError, UnknownWordError, require_text, require_texts
+from course_utils.errors import CourseError, UnknownWordError, require_int, require_text, require_texts
 from course_utils.text import tokenize
 from course_utils.threads import uses_free_cpus
 
@@ -347,6 +350,85 @@ def train_lm(model: Any, train_rows: np.ndarray, valid_rows: np.ndarray, steps: 
     model.eval()
     history.seconds = time.perf_counter() - start
     return history
+
+
+# ---------------------------------------------------------------- notebook 06's trained models, as the course ships them
+SHIPPED_MODELS = Path(__file__).resolve().parents[1] / "data" / "nb06_models"
+
+
+def training_key(train_rows: np.ndarray, valid_rows: np.ndarray, settings: str) -> str:
+    """12 hex digits naming a training run: its rows and its settings. Taught in notebooks/06_elmo_gpt_albert.ipynb."""
+    train_rows, valid_rows = np.ascontiguousarray(train_rows), np.ascontiguousarray(valid_rows)
+    if not isinstance(settings, str) or not settings.strip():
+        raise CourseError(f'settings must describe the run, e.g. "bilm dim=128 steps=300 lr=0.02 seed=0", got {settings!r}.')
+    digest = hashlib.sha256(train_rows.tobytes() + valid_rows.tobytes())
+    digest.update(f"{train_rows.shape} {valid_rows.shape} {settings}".encode())
+    return digest.hexdigest()[:12]
+
+
+def save_trained(model: Any, history: TrainingHistory, folder: Path, name: str) -> None:
+    """Write a trained model's weights (safetensors) and its history (JSON) to folder. Internal to course_utils."""
+    from safetensors.torch import save_file
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    save_file({k: v.detach().contiguous() for k, v in model.state_dict().items()}, str(folder / f"{name}.safetensors"))
+    (folder / f"{name}.json").write_text(json.dumps(asdict(history)))
+
+
+def _load_history(folder: Path, name: str) -> TrainingHistory | None:
+    if not (folder / f"{name}.safetensors").is_file() or not (folder / f"{name}.json").is_file():
+        return None
+    return TrainingHistory(**json.loads((folder / f"{name}.json").read_text()))
+
+
+def same_start(full: TrainingHistory, start: TrainingHistory, tolerance: float = 1e-4) -> bool:
+    """Whether start is the first steps of full: training and held-out losses within tolerance. Internal to course_utils."""
+    if not start.train_loss or len(start.train_loss) > len(full.train_loss):
+        return False
+    held_out = dict(zip(full.eval_steps, full.valid_loss, strict=True))
+    return (all(abs(a - b) <= tolerance for a, b in zip(full.train_loss, start.train_loss, strict=False))
+            and all(step in held_out and abs(held_out[step] - loss) <= tolerance
+                    for step, loss in zip(start.eval_steps, start.valid_loss, strict=True)))
+
+
+def trained_or_shipped(make: Callable[[], Any], train_rows: np.ndarray, valid_rows: np.ndarray, steps: int, name: str,
+                       settings: str, live_steps: int = 50,
+                       **train_options: Any) -> tuple[Any, TrainingHistory, TrainingHistory, str]:
+    """Train live_steps here, then load the shipped run if it starts the same. Taught in notebooks/06_elmo_gpt_albert.ipynb.
+
+    ``make()`` builds the untrained model (seeded; ``settings`` must describe it, the training options are added).
+    The first ``live_steps`` steps are always trained here. The run of
+    ``steps`` steps is then read from the course's data/nb06_models/<key> (or the course cache) when one is stored
+    for these rows and ``settings`` and its first steps match the ones just trained (within 1e-4): the model gets
+    its weights. Otherwise a fresh model trains all ``steps`` here and is cached. Returns (model, history of all
+    steps, history of the live steps, where the weights came from: "shipped", "cached" or "trained now").
+    """
+    from course_utils.downloads import cache_dir
+
+    steps, live_steps = require_int(steps, "steps", 1), require_int(live_steps, "live_steps", 1)
+    if live_steps > steps:
+        raise CourseError(f"live_steps ({live_steps}) must not exceed steps ({steps}).")
+    if not callable(make):
+        raise CourseError("make must be a function that builds the untrained model, e.g. lambda: lm.make_bilm(...).")
+    if not isinstance(name, str) or not name.isidentifier():
+        raise CourseError(f'name must be a short file name such as "elmo", got {name!r}.')
+    options = " ".join(f"{k}={v!r}" for k, v in sorted(train_options.items()) if k != "progress")
+    key = training_key(train_rows, valid_rows, f"{settings} steps={steps} {options}")
+    model = make()
+    start = train_lm(model, train_rows, valid_rows, steps=live_steps, **train_options)
+    for folder, source in ((SHIPPED_MODELS / key, "shipped"), (cache_dir() / "nb06_models" / key, "cached")):
+        history = _load_history(folder, name)
+        if history is not None and same_start(history, start):
+            from safetensors.torch import load_file
+
+            model.load_state_dict(load_file(str(folder / f"{name}.safetensors")))
+            model.eval()
+            return model, history, start, source
+    model = make()
+    history = train_lm(model, train_rows, valid_rows, steps=steps, **train_options)
+    save_trained(model, history, cache_dir() / "nb06_models" / key, name)
+    return model, history, start, "trained now"
 
 
 # ---------------------------------------------------------------- contextual vectors

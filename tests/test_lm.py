@@ -176,3 +176,70 @@ def test_causal_mask_exercise_accepts_forms_and_explains_mistakes() -> None:
     everything = check("06.3", lambda n: torch.ones(n, n, dtype=torch.bool))
     assert not everything.passed and "BERT" in everything.message
     assert not check("06.3", lambda n: torch.full((n, n), float("nan"))).passed
+
+
+def _weights(model: torch.nn.Module) -> torch.Tensor:
+    return torch.cat([p.detach().flatten() for p in model.state_dict().values() if p.is_floating_point()])
+
+
+def test_training_key_names_rows_and_settings(tiny: tuple[lm.LMVocabulary, np.ndarray]) -> None:
+    _, rows = tiny
+    key = lm.training_key(rows, rows[:4], "bilm dim=16")
+    assert len(key) == 12 and key == lm.training_key(rows.copy(), rows[:4].copy(), "bilm dim=16")
+    others = {lm.training_key(rows, rows[:4], "bilm dim=32"), lm.training_key(rows[::-1], rows[:4], "bilm dim=16"),
+              lm.training_key(rows, rows[:3], "bilm dim=16"), lm.training_key(rows.reshape(-1, 4), rows[:4], "bilm dim=16")}
+    assert key not in others and len(others) == 4
+    with pytest.raises(CourseError, match="settings must describe the run"):
+        lm.training_key(rows, rows, "")
+
+
+def test_trained_or_shipped_trains_once_then_reads_the_run_only_if_its_start_matches(
+        tiny: tuple[lm.LMVocabulary, np.ndarray], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    vocab, rows = tiny
+    monkeypatch.setenv("COURSE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(lm, "SHIPPED_MODELS", tmp_path / "shipped")
+    calls = []
+
+    def make():
+        calls.append(1)
+        return lm.make_bilm(len(vocab), dim=16, layers=1, seed=3)
+
+    options = dict(steps=8, name="tiny", settings="bilm dim=16 layers=1 init_seed=3", live_steps=3, batch_size=4,
+                   seed=5, eval_every=3, progress=False)
+    model, history, start, source = lm.trained_or_shipped(make, rows, rows[:4], **options)
+    assert source == "trained now" and len(calls) == 2 and len(history.train_loss) == 8
+    assert start.train_loss == history.train_loss[:3] and lm.same_start(history, start)
+    reference = lm.train_lm(lm.make_bilm(len(vocab), dim=16, layers=1, seed=3), rows, rows[:4], steps=8, batch_size=4,
+                            seed=5, eval_every=3, progress=False)
+    assert history.train_loss == reference.train_loss
+
+    again, history2, _, source2 = lm.trained_or_shipped(make, rows, rows[:4], **options)
+    assert source2 == "cached" and len(calls) == 3 and history2 == history
+    assert torch.equal(_weights(again), _weights(model))
+
+    cached = next((tmp_path / "cache" / "nb06_models").iterdir())
+    shipped_folder = tmp_path / "shipped"
+    shipped_folder.mkdir()
+    cached.rename(shipped_folder / cached.name)  # the same files, now where the course ships them
+    _, _, _, source3 = lm.trained_or_shipped(make, rows, rows[:4], **options)
+    assert source3 == "shipped"
+
+    record = json.loads((shipped_folder / cached.name / "tiny.json").read_text())
+    record["train_loss"][1] += 0.01  # a run that did not start like this machine's
+    (shipped_folder / cached.name / "tiny.json").write_text(json.dumps(record))
+    _, history4, _, source4 = lm.trained_or_shipped(make, rows, rows[:4], **options)
+    assert source4 == "trained now" and history4.train_loss == reference.train_loss
+
+    _, _, _, source5 = lm.trained_or_shipped(make, rows, rows[:4], **(options | {"seed": 6}))
+    assert source5 == "trained now"  # another setting, another key
+
+
+def test_trained_or_shipped_refuses_bad_arguments(tiny: tuple[lm.LMVocabulary, np.ndarray]) -> None:
+    vocab, rows = tiny
+    make = lambda: lm.make_bilm(len(vocab), dim=16, layers=1, seed=3)  # noqa: E731
+    with pytest.raises(CourseError, match="must not exceed steps"):
+        lm.trained_or_shipped(make, rows, rows[:4], steps=3, name="tiny", settings="s", live_steps=5)
+    with pytest.raises(CourseError, match="name must be a short file name"):
+        lm.trained_or_shipped(make, rows, rows[:4], steps=3, name="a/b", settings="s", live_steps=1)
+    with pytest.raises(CourseError, match="make must be a function"):
+        lm.trained_or_shipped("bilm", rows, rows[:4], steps=3, name="tiny", settings="s", live_steps=1)
