@@ -7,8 +7,9 @@ import pytest
 
 from course_utils import shipped
 from course_utils.errors import CourseError
+from course_utils.models import MINILM_NAME
 
-MODEL, SETTINGS = "sentence-transformers/all-MiniLM-L6-v2", "batch_size=32,normalize_embeddings=True"
+MODEL, SETTINGS = MINILM_NAME, "batch_size=32,normalize_embeddings=True"
 
 
 def _counting_encoder(calls: list[list[str]]):
