@@ -216,6 +216,27 @@ def test_the_shipped_sweep_is_found_for_the_course_corpus_and_only_for_it(corpus
         word2vec.sweep_vectors(corpus, "")
 
 
+def test_every_shipped_sweep_vector_file_gives_the_cosines_its_record_stored(corpus):
+    from course_utils.data import load_simlex999, load_wordsim353
+
+    vocab = word2vec.build_vocabulary(corpus)
+    folder = word2vec.SHIPPED_SWEEP / word2vec.sweep_key(vocab.words, sum(len(s) for s in corpus))
+    files = sorted(folder.glob("*.npy"))
+    assert "FastText-epochs20-seed1.npy" in {f.name for f in files} and len(files) == 7  # 04 reads FastText's too
+    index = {w: i for i, w in enumerate(vocab.words)}
+    benchmarks = {"wordsim353": load_wordsim353(), "simlex999": load_simlex999()}
+    for file in files:
+        matrix = np.load(file)
+        assert matrix.dtype == np.float16 and matrix.shape == (len(vocab.words), 50), file.name
+        unit = matrix.astype(np.float32) / np.linalg.norm(matrix.astype(np.float32), axis=1, keepdims=True)
+        cosines = {name: [float(unit[index[a]] @ unit[index[b]]) if a in index and b in index else None
+                          for a, b in zip(pairs.word1, pairs.word2, strict=True)] for name, pairs in benchmarks.items()}
+        gaps = word2vec.pair_gaps(cosines, word2vec.sweep_cosines(corpus, file.stem))
+        assert len(gaps) == 703 and max(gaps) < 1e-3, (file.name, max(gaps))  # float16 and another machine's rounding
+    # the last file (SGNS, 5 epochs, seed 2) against another model's record: the check tells models apart
+    assert max(word2vec.pair_gaps(cosines, word2vec.sweep_cosines(corpus, "SGNS-epochs20-seed2"))) > 0.05
+
+
 def test_a_cached_sweep_file_of_the_wrong_size_is_refused():
     from course_utils.downloads import cache_dir
 
