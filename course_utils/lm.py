@@ -357,7 +357,7 @@ SHIPPED_MODELS = Path(__file__).resolve().parents[1] / "data" / "nb06_models"
 
 
 def training_key(train_rows: np.ndarray, valid_rows: np.ndarray, settings: str) -> str:
-    """12 hex digits naming a training run: its rows and its settings. Internal to course_utils."""
+    """12 hex digits naming a training run: its rows and its settings. Taught in notebooks/06_elmo_gpt_albert.ipynb."""
     train_rows, valid_rows = np.ascontiguousarray(train_rows), np.ascontiguousarray(valid_rows)
     if not isinstance(settings, str) or not settings.strip():
         raise CourseError(f'settings must describe the run, e.g. "bilm dim=128 steps=300 lr=0.02 seed=0", got {settings!r}.')
