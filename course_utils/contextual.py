@@ -39,6 +39,11 @@ def _is_torch(x: Any) -> bool:
     return type(x).__module__.startswith("torch")
 
 
+# How the shipped vector files (course_utils.shipped) name sentence_encoder's default call: batch 32, unit rows,
+# no prompt, the model's own length limit. Notebooks 07 and 09 read MiniLM's shipped vectors under it.
+SENTENCE_ENCODER_SETTINGS = "batch_size=32,normalize_embeddings=True"
+
+
 def sentence_encoder(model: Any = None, batch_size: int = 32, prompt: str | None = None) -> TextEncoder:
     """A text encoder (unit rows) from a SentenceTransformer. Taught in notebooks/05_contextual_embeddings.ipynb.
 

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 
 from course_utils import shipped
+from course_utils.contextual import SENTENCE_ENCODER_SETTINGS
 from course_utils.errors import CourseError
 from course_utils.models import MINILM_NAME
 
-MODEL, SETTINGS = MINILM_NAME, "batch_size=32,normalize_embeddings=True"
+MODEL, SETTINGS = MINILM_NAME, SENTENCE_ENCODER_SETTINGS
 
 
 def _counting_encoder(calls: list[list[str]]):
@@ -113,3 +114,24 @@ def test_shipped_retrieval_queries_are_what_minilm_gives_now():
     assert path is not None, "notebook 08 ships the retrieval task's query vectors (batch size 32)"
     live = load_sentence_model().encode(queries, batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
     assert np.abs(np.load(path) - live).max() < 1e-5
+
+
+def test_the_settings_name_describes_sentence_encoders_default_call():
+    import inspect
+
+    from course_utils.contextual import sentence_encoder
+
+    defaults = {name: p.default for name, p in inspect.signature(sentence_encoder).parameters.items()}
+    assert f"batch_size={defaults['batch_size']}" in SETTINGS.split(",") and defaults["prompt"] is None
+    assert "normalize_embeddings=True" in SETTINGS.split(",")
+
+
+def test_minilms_lee_and_polarity_vectors_are_shipped_for_notebooks_07_and_09():
+    from course_utils import data
+
+    docs, _ = data.load_lee()
+    lines, _ = data.load_polarity()
+    for name, texts in (("Lee documents", docs), ("polarity lines", lines)):
+        path = shipped.shipped_path(MODEL, SETTINGS, list(texts))
+        assert path is not None, f"MiniLM's vectors of the {name} are not in data/vectors under {SETTINGS!r}"
+        assert np.load(path).shape == (len(texts), 384)
